@@ -1,0 +1,153 @@
+package io.farcall.runtime.internal.discovery;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.zookeeper.server.embedded.ExitHandler;
+import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+
+/**
+ * A standalone ZooKeeper server inside this JVM, for zero-config: it listens on loopback only,
+ * keeps its data in a temporary directory deleted on {@link #close()}, and has no admin server.
+ */
+final class EmbeddedZooKeeper implements AutoCloseable {
+  private static final Logger LOG = LogManager.getLogger(EmbeddedZooKeeper.class);
+
+  private final InetSocketAddress address;
+  private final Path baseDir;
+  private final ZooKeeperServerEmbedded server;
+
+  private EmbeddedZooKeeper(
+      InetSocketAddress address, Path baseDir, ZooKeeperServerEmbedded server) {
+    this.address = address;
+    this.baseDir = baseDir;
+    this.server = server;
+  }
+
+  /**
+   * Starts a server on {@code address}, or returns null if the port is taken (another process, for
+   * instance another Farcall JVM that raced us, got there first).
+   *
+   * @throws IOException if the server could not start for any other reason
+   */
+  static EmbeddedZooKeeper tryStart(InetSocketAddress address, Duration startTimeout)
+      throws IOException {
+    // Checked first because ZooKeeper reports a taken port only by logging it and never finishing
+    // its start, which would cost us the whole start timeout.
+    if (!canBind(address)) {
+      return null;
+    }
+    Path baseDir = Files.createTempDirectory("farcall-zookeeper-");
+    Properties properties = new Properties();
+    properties.setProperty("dataDir", baseDir.resolve("data").toString());
+    properties.setProperty("clientPortAddress", address.getAddress().getHostAddress());
+    properties.setProperty("clientPort", Integer.toString(address.getPort()));
+    properties.setProperty("tickTime", "2000");
+    // Every JVM on the machine connects from 127.0.0.1: ZooKeeper's default of 60 per address
+    // would cap how many of them can join.
+    properties.setProperty("maxClientCnxns", "0");
+    properties.setProperty("maxCnxns", "0");
+    properties.setProperty("admin.enableServer", "false");
+    properties.setProperty("autopurge.purgeInterval", "0");
+    ZooKeeperServerEmbedded server = null;
+    try {
+      server =
+          ZooKeeperServerEmbedded.builder()
+              .baseDir(baseDir)
+              .configuration(properties)
+              // EXIT would call System.exit when the server fails, for instance on a taken port.
+              .exitHandler(ExitHandler.LOG_ONLY)
+              .build();
+      server.start(startTimeout.toMillis());
+      return new EmbeddedZooKeeper(address, baseDir, server);
+    } catch (Exception e) {
+      if (server != null) {
+        server.close();
+      }
+      deleteRecursively(baseDir);
+      if (!canBind(address)) {
+        LOG.debug("Port {} was taken while our embedded ZooKeeper started", address, e);
+        return null;
+      }
+      throw new IOException("Could not start an embedded ZooKeeper on " + address, e);
+    }
+  }
+
+  /** Whether something accepts TCP connections on {@code address} within {@code timeout}. */
+  static boolean answers(InetSocketAddress address, Duration timeout) {
+    try (Socket socket = new Socket()) {
+      socket.connect(address, (int) Math.max(1, timeout.toMillis()));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean canBind(InetSocketAddress address) {
+    try (ServerSocket socket = new ServerSocket()) {
+      // Same option as ZooKeeper's own listener, so a port in TIME_WAIT counts as free.
+      socket.setReuseAddress(true);
+      socket.bind(address);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  InetSocketAddress address() {
+    return address;
+  }
+
+  String connectString() {
+    return address.getAddress().getHostAddress() + ":" + address.getPort();
+  }
+
+  /**
+   * Stops the server. Its threads finish shutting down soon after; {@link Registry#close()} waits
+   * for them before {@link #deleteData()}.
+   */
+  void stop() {
+    server.close();
+  }
+
+  /** Deletes the server's temporary directory. */
+  void deleteData() {
+    deleteRecursively(baseDir);
+  }
+
+  /** Stops the server and deletes its data. */
+  @Override
+  public void close() {
+    stop();
+    deleteData();
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(EmbeddedZooKeeper::delete);
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warn("Could not delete the embedded ZooKeeper's directory {}", dir, e);
+    }
+  }
+
+  private static void delete(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
