@@ -5,11 +5,16 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -35,8 +40,85 @@ final class EmbeddedZooKeeper implements AutoCloseable {
   }
 
   /**
-   * Starts a server on {@code address}, or returns null if the port is taken (another process, for
-   * instance another Farcall JVM that raced us, got there first).
+   * Serializes the probe-then-start of zero-config among the registries of this JVM; {@link
+   * #startUnlessAnswering} serializes it among JVMs with a file lock. Static because the port it
+   * guards is shared by the whole machine.
+   */
+  private static final ReentrantLock STARTING = new ReentrantLock();
+
+  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+
+  /**
+   * Starts a server on {@code address} unless something already answers there, or starts answering
+   * meanwhile: Farcall JVMs of this machine that start at the same moment take turns, so that one
+   * starts the server and the others find it. Returns null when another process serves the port.
+   *
+   * @throws IOException if the server could not start although the port was free
+   */
+  static EmbeddedZooKeeper startUnlessAnswering(InetSocketAddress address, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (answers(address, PROBE_TIMEOUT)) {
+      return null;
+    }
+    if (!STARTING.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return null;
+    }
+    FileChannel lockFile = openLockFile(address);
+    try {
+      // Without a lock file (read-only temp directory, say) we start unguarded; a lost race then
+      // shows up as a taken port, which tryStart handles.
+      FileLock lock = lockFile == null ? null : lock(lockFile, deadline);
+      try {
+        // Whoever held the lock before us may have started a server by now.
+        if (answers(address, PROBE_TIMEOUT)) {
+          return null;
+        }
+        return tryStart(address, remaining(deadline));
+      } finally {
+        if (lock != null) {
+          lock.release();
+        }
+      }
+    } finally {
+      if (lockFile != null) {
+        lockFile.close();
+      }
+      STARTING.unlock();
+    }
+  }
+
+  private static FileChannel openLockFile(InetSocketAddress address) {
+    Path path =
+        Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "farcall-zookeeper-" + address.getPort() + ".lock");
+    try {
+      return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.debug("No lock file {}; starting without it", path, e);
+      return null;
+    }
+  }
+
+  private static FileLock lock(FileChannel file, long deadlineNanos)
+      throws IOException, InterruptedException {
+    while (true) {
+      FileLock lock = file.tryLock();
+      if (lock != null || System.nanoTime() > deadlineNanos) {
+        return lock;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static Duration remaining(long deadlineNanos) {
+    return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+  }
+
+  /**
+   * Starts a server on {@code address}, or returns null if the port is taken (another process got
+   * there first).
    *
    * @throws IOException if the server could not start for any other reason
    */
@@ -56,7 +138,6 @@ final class EmbeddedZooKeeper implements AutoCloseable {
     // Every JVM on the machine connects from 127.0.0.1: ZooKeeper's default of 60 per address
     // would cap how many of them can join.
     properties.setProperty("maxClientCnxns", "0");
-    properties.setProperty("maxCnxns", "0");
     properties.setProperty("admin.enableServer", "false");
     properties.setProperty("autopurge.purgeInterval", "0");
     ZooKeeperServerEmbedded server = null;

@@ -26,7 +26,13 @@ final class OwnedThreads implements ThreadFactory {
   private final AtomicInteger counter = new AtomicInteger();
 
   OwnedThreads(String name) {
-    this.group = new ThreadGroup(name);
+    // Under the root group rather than the creator's: a registry started from another registry's
+    // thread must not count as part of that registry.
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    this.group = new ThreadGroup(root, name);
   }
 
   /** A daemon thread in the group, named after the group. */

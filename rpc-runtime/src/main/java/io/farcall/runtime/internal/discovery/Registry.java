@@ -62,7 +62,7 @@ public final class Registry implements AutoCloseable {
       new InetSocketAddress(InetAddresses.forString("127.0.0.1"), 2181);
 
   static final Duration DEFAULT_VERIFY_INTERVAL = Duration.ofSeconds(30);
-  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+  private static final Duration MIN_CONNECT_TIME = Duration.ofSeconds(2);
   private static final Duration THREADS_EXIT_TIMEOUT = Duration.ofSeconds(10);
 
   private final RegistryConfig config;
@@ -131,27 +131,26 @@ public final class Registry implements AutoCloseable {
     connectString = config.connectString();
     if (connectString == null) {
       connectString = hostAndPort(zeroConfigAddress);
-      if (!EmbeddedZooKeeper.answers(zeroConfigAddress, min(PROBE_TIMEOUT, remaining(deadline)))) {
-        embedded = EmbeddedZooKeeper.tryStart(zeroConfigAddress, remaining(deadline));
-        if (embedded != null) {
-          LOG.info(
-              "No ZooKeeper at {}; started an embedded one there for this machine's Farcall JVMs",
-              connectString);
-        } else {
-          LOG.debug(
-              "Another process started a ZooKeeper at {} just now; joining it", connectString);
-        }
+      embedded = EmbeddedZooKeeper.startUnlessAnswering(zeroConfigAddress, remaining(deadline));
+      if (embedded != null) {
+        LOG.info(
+            "No ZooKeeper at {}; started an embedded one there for this machine's Farcall JVMs",
+            connectString);
       }
+      // A start that lost a race for the port used up our time: give the connection a moment.
+      deadline = Math.max(deadline, System.nanoTime() + MIN_CONNECT_TIME.toNanos());
     }
 
     curatorSafeRunner = Executors.newSingleThreadExecutor(threads.named("curator-safe"));
     events = Executors.newSingleThreadExecutor(threads.named("events"));
     int connectMillis = (int) config.connectTimeout().toMillis();
+    // Curator warns when the connection timeout exceeds the session's, and rightly so.
+    int connectionTimeoutMillis = Math.min(connectMillis, (int) config.sessionTimeout().toMillis());
     client =
         CuratorFrameworkFactory.builder()
             .connectString(connectString)
             .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
-            .connectionTimeoutMs(connectMillis)
+            .connectionTimeoutMs(connectionTimeoutMillis)
             // Few retries: each one may wait a whole connection timeout for ZooKeeper to answer.
             .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 2))
             // The configured connect string stays authoritative; we do not follow reconfigs.
@@ -237,9 +236,8 @@ public final class Registry implements AutoCloseable {
             null,
             true);
     InstanceRegistration registration = new InstanceRegistration(instance);
-    registrations.add(registration);
     try {
-      discovery.registerService(instance);
+      registration.register();
     } catch (Exception e) {
       registration.close();
       throw new RpcException(
@@ -444,10 +442,6 @@ public final class Registry implements AutoCloseable {
     return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
   }
 
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
   /** One registered instance; its lock orders the periodic check against close(). */
   private final class InstanceRegistration implements Registration {
     private final ServiceInstance<Map<String, String>> instance;
@@ -464,6 +458,12 @@ public final class Registry implements AutoCloseable {
     @Override
     public Endpoint endpoint() {
       return endpoint;
+    }
+
+    /** The first registration; holds the lock so that the periodic check waits for it. */
+    synchronized void register() throws Exception {
+      registrations.add(this);
+      discovery.registerService(instance);
     }
 
     @Override
