@@ -32,6 +32,7 @@ import org.apache.curator.x.discovery.ServiceType;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.common.PathUtils;
 import org.apache.zookeeper.data.Stat;
 
@@ -146,8 +147,14 @@ public final class Registry implements AutoCloseable {
     int connectMillis = (int) config.connectTimeout().toMillis();
     // Curator warns when the connection timeout exceeds the session's, and rightly so.
     int connectionTimeoutMillis = Math.min(connectMillis, (int) config.sessionTimeout().toMillis());
+    ZKClientConfig zooKeeperConfig = new ZKClientConfig();
+    // ZooKeeper otherwise waits for a reply forever, close()'s included: a peer that accepts the
+    // TCP connection but never answers would hold close() for most of a session timeout.
+    zooKeeperConfig.setProperty(
+        ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Integer.toString(connectionTimeoutMillis));
     client =
         CuratorFrameworkFactory.builder()
+            .zkClientConfig(zooKeeperConfig)
             .connectString(connectString)
             .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
             .connectionTimeoutMs(connectionTimeoutMillis)

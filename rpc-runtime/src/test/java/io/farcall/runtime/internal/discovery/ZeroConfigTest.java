@@ -2,10 +2,13 @@ package io.farcall.runtime.internal.discovery;
 
 import static io.farcall.runtime.internal.discovery.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.farcall.RpcException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +108,22 @@ class ZeroConfigTest {
       registries.sort(
           (a, b) -> Boolean.compare(a.ownsEmbeddedZooKeeper(), b.ownsEmbeddedZooKeeper()));
       registries.forEach(Registry::close);
+    }
+  }
+
+  @Test
+  void somethingElseListeningOnThePortIsJoinedNotReplacedAndFailsTheStartClearly()
+      throws Exception {
+    try (ServerSocket notZooKeeper = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      InetSocketAddress address = (InetSocketAddress) notZooKeeper.getLocalSocketAddress();
+      RegistryConfig quick = RegistryConfig.defaults().withConnectTimeout(Duration.ofSeconds(1));
+
+      assertThat(EmbeddedZooKeeper.tryStart(address, Duration.ofSeconds(5)))
+          .as("an embedded server on a taken port")
+          .isNull();
+      assertThatThrownBy(() -> Registry.start(quick, address, Registry.DEFAULT_VERIFY_INTERVAL))
+          .isInstanceOf(RpcException.class)
+          .hasMessageContaining("127.0.0.1:" + address.getPort());
     }
   }
 }
