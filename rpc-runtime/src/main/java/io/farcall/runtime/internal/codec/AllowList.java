@@ -1,0 +1,104 @@
+package io.farcall.runtime.internal.codec;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import com.google.common.hash.Hashing;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+/**
+ * The classes one codec may put into or take out of a body, each with its Kryo registration id.
+ * Grows only; thread-safe; readers see an immutable snapshot.
+ *
+ * <p>Ids come from a hash of the class name, never from registration order: a consumer and a
+ * provider know different sets of interfaces and must still agree on every id. Two different
+ * allowed classes hashing to one id is a configuration error reported with both names.
+ */
+final class AllowList {
+  /** Smallest hashed id: Kryo's own registrations (primitives, String) use 0..8. */
+  static final int MIN_ID = 64;
+
+  /** Hashed ids stay below this, so a class id is at most a 4-byte varint. */
+  static final int ID_LIMIT = 1 << 28;
+
+  /** One allowed class as Kryo registers it; {@code serializer} null means Kryo's default. */
+  record Entry(Class<?> type, int id, Function<Kryo, Serializer<?>> serializer) {}
+
+  private final ToIntFunction<Class<?>> idFunction;
+  private final Map<Integer, Class<?>> classById = new HashMap<>();
+  private final Map<Class<?>, Entry> entryByClass = new HashMap<>();
+  private volatile ImmutableList<Entry> entries = ImmutableList.of();
+  private volatile ImmutableSet<Class<?>> exceptionTypes = ImmutableSet.of();
+
+  AllowList() {
+    this(AllowList::idOf);
+  }
+
+  /** For tests that need two names to share an id. */
+  AllowList(ToIntFunction<Class<?>> idFunction) {
+    this.idFunction = idFunction;
+  }
+
+  /** The stable id of a class: murmur3 of its name, in [{@link #MIN_ID}, {@link #ID_LIMIT}). */
+  static int idOf(Class<?> type) {
+    int hash =
+        Hashing.murmur3_32_fixed().hashString(type.getName(), StandardCharsets.UTF_8).asInt();
+    return MIN_ID + Math.floorMod(hash, ID_LIMIT - MIN_ID);
+  }
+
+  /**
+   * Allows {@code kryoTypes} (as Kryo registrations) and {@code exceptions} (whose own fields may
+   * travel with them). All or nothing.
+   *
+   * @throws IllegalStateException if a new class has the id of another allowed class
+   */
+  synchronized void add(Iterable<Class<?>> kryoTypes, Iterable<Class<?>> exceptions) {
+    Map<Integer, Class<?>> newById = new LinkedHashMap<>();
+    for (Class<?> type : kryoTypes) {
+      if (entryByClass.containsKey(type) || newById.containsValue(type)) {
+        continue;
+      }
+      int id = idFunction.applyAsInt(type);
+      Class<?> holder = classById.containsKey(id) ? classById.get(id) : newById.get(id);
+      if (holder != null) {
+        throw new IllegalStateException(
+            "classes "
+                + holder.getName()
+                + " and "
+                + type.getName()
+                + " both hash to Farcall class id "
+                + id
+                + "; rename one of them");
+      }
+      newById.put(id, type);
+    }
+    ImmutableList.Builder<Entry> added = ImmutableList.builder();
+    added.addAll(entries);
+    newById.forEach(
+        (id, type) -> {
+          Entry entry = new Entry(type, id, JdkTypes.serializerFor(type));
+          classById.put(id, type);
+          entryByClass.put(type, entry);
+          added.add(entry);
+        });
+    entries = added.build();
+    exceptionTypes =
+        ImmutableSet.<Class<?>>builder().addAll(exceptionTypes).addAll(exceptions).build();
+  }
+
+  /** Everything allowed so far, in the order it was added; later snapshots extend earlier ones. */
+  ImmutableList<Entry> entries() {
+    return entries;
+  }
+
+  /** Whether an exception of exactly this class sends its own fields along. */
+  boolean sendsFieldsOf(Class<?> exceptionType) {
+    return exceptionTypes.contains(exceptionType);
+  }
+}

@@ -1,0 +1,409 @@
+package io.farcall.runtime.internal.codec;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.KryoBufferUnderflowException;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.Pool;
+import com.google.common.base.Throwables;
+import com.google.common.collect.ImmutableList;
+import com.google.common.primitives.Primitives;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Encodes and decodes the Kryo body of a Farcall frame: a request's arguments, a reply's value, or
+ * a reply's exception.
+ *
+ * <p><b>What may travel.</b> Only classes derived from the {@code @Remote} interfaces given to
+ * {@link #allowInterface} (parameter, return and declared exception types, their type arguments,
+ * and their fields' types, transitively), a fixed set of JDK value types and collections, and the
+ * extra types given to the constructor. A body naming any other class is refused with a {@link
+ * BodyDecodingException} before anything is instantiated. Class ids are hashes of class names, so
+ * two JVMs that allowed different interfaces still agree on every id they share.
+ *
+ * <p><b>Exceptions</b> travel as data (type name, message, stack, cause chain, suppressed, and the
+ * own fields of allowed exception types) and are rebuilt by {@link #readError}.
+ *
+ * <p><b>Buffers.</b> Writing appends at the buffer's writer index and, if it fails, leaves the
+ * writer index where it was. Reading consumes from the reader index exactly the bytes it decoded
+ * and, if it fails, leaves the reader index where it was. The caller owns the buffers: they are
+ * never retained, retained-counted or released here.
+ *
+ * <p><b>Threads.</b> Thread-safe; one instance per runtime. Kryo instances are pooled.
+ */
+public final class BodyCodec {
+  private static final Logger logger = LogManager.getLogger();
+
+  /** The records an error body is made of; allowed in every codec. */
+  private static final ImmutableList<Class<?>> ERROR_DATA_TYPES =
+      ImmutableList.of(
+          ThrowableData.class,
+          ThrowableData[].class,
+          ThrowableData.Frame.class,
+          ThrowableData.Frame[].class);
+
+  private final AllowList allowList;
+  private final Set<Class<?>> allowedInterfaces = ConcurrentHashMap.newKeySet();
+  private final Pool<PooledKryo> pool =
+      new Pool<>(true, false, Math.max(16, 4 * Runtime.getRuntime().availableProcessors())) {
+        @Override
+        protected PooledKryo create() {
+          return new PooledKryo();
+        }
+      };
+
+  /**
+   * @param extraAllowedTypes types users configured as allowed in addition to those derived from
+   *     interfaces; each is walked like a signature type (its fields' types are allowed too). A JDK
+   *     class given here is allowed as is, with Kryo's serializer for it.
+   * @throws IllegalStateException if two allowed classes hash to the same class id
+   */
+  public BodyCodec(Collection<Class<?>> extraAllowedTypes) {
+    this(extraAllowedTypes, new AllowList());
+  }
+
+  BodyCodec(Collection<Class<?>> extraAllowedTypes, AllowList allowList) {
+    this.allowList = allowList;
+    SignatureTypes walk = new SignatureTypes();
+    Set<Class<?>> kryoTypes = new LinkedHashSet<>(JdkTypes.ALWAYS_ALLOWED);
+    kryoTypes.addAll(ERROR_DATA_TYPES);
+    for (Class<?> extra : extraAllowedTypes) {
+      walk.addType(extra);
+      if (JdkTypes.isJdk(extra) && isConcreteValue(extra)) {
+        kryoTypes.add(extra);
+      }
+    }
+    kryoTypes.addAll(walk.kryoTypes());
+    allowList.add(kryoTypes, walk.exceptionTypes());
+  }
+
+  /**
+   * Allows the types derived from a {@code @Remote} interface. Idempotent; may be called at any
+   * time, also while calls are being encoded and decoded on other threads.
+   *
+   * @throws IllegalArgumentException if {@code remoteInterface} is not an interface
+   * @throws IllegalStateException if a derived class hashes to the id of another allowed class;
+   *     then nothing from this interface is allowed
+   */
+  public void allowInterface(Class<?> remoteInterface) {
+    if (allowedInterfaces.contains(remoteInterface)) {
+      return;
+    }
+    SignatureTypes walk = new SignatureTypes().addInterface(remoteInterface);
+    allowList.add(walk.kryoTypes(), walk.exceptionTypes());
+    allowedInterfaces.add(remoteInterface);
+  }
+
+  /**
+   * Appends the arguments of a call.
+   *
+   * @param args the arguments, or null for a method without parameters
+   * @throws IllegalArgumentException if the arguments do not match the parameter types, or an
+   *     argument holds a class that is not allowed; nothing is appended then
+   */
+  public void writeArguments(ByteBuf out, Object[] args, Class<?>[] parameterTypes) {
+    int count = args == null ? 0 : args.length;
+    if (count != parameterTypes.length) {
+      throw new IllegalArgumentException(
+          count + " arguments for " + parameterTypes.length + " parameters");
+    }
+    encode(
+        out,
+        (kryo, output) -> {
+          for (int i = 0; i < count; i++) {
+            try {
+              writeTyped(kryo, output, args[i], parameterTypes[i]);
+            } catch (RuntimeException e) {
+              throw new IllegalArgumentException(
+                  "cannot encode argument " + i + ": " + firstLine(e), e);
+            }
+          }
+        });
+  }
+
+  /**
+   * Reads the arguments of a call, one per parameter type.
+   *
+   * @throws BodyDecodingException if the body is malformed, truncated, names a class that is not
+   *     allowed, or holds a value that is not of its parameter's type
+   */
+  public Object[] readArguments(ByteBuf in, Class<?>[] parameterTypes) {
+    return decode(
+        in,
+        pooled -> {
+          Object[] args = new Object[parameterTypes.length];
+          for (int i = 0; i < args.length; i++) {
+            args[i] = readTyped(pooled.kryo, pooled.input, parameterTypes[i], "argument " + i);
+          }
+          return args;
+        });
+  }
+
+  /**
+   * Appends a call's return value. Nothing is written for {@code void} or {@code Void}.
+   *
+   * @param declaredType the method's return type, a future's element type, or {@code Object.class}
+   *     when unknown; the reader must pass the same
+   * @throws IllegalArgumentException if the value is not of the declared type or holds a class that
+   *     is not allowed; nothing is appended then
+   */
+  public void writeValue(ByteBuf out, Object value, Class<?> declaredType) {
+    encode(
+        out,
+        (kryo, output) -> {
+          try {
+            writeTyped(kryo, output, value, declaredType);
+          } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot encode the value: " + firstLine(e), e);
+          }
+        });
+  }
+
+  /**
+   * Reads a value written by {@link #writeValue} with the same declared type.
+   *
+   * @throws BodyDecodingException as {@link #readArguments} does
+   */
+  public Object readValue(ByteBuf in, Class<?> declaredType) {
+    return decode(in, pooled -> readTyped(pooled.kryo, pooled.input, declaredType, "the value"));
+  }
+
+  /**
+   * Appends an exception as data. Never fails because of the exception itself: a field value that
+   * cannot be encoded is left out, and cycles and very deep cause trees are cut.
+   */
+  public void writeError(ByteBuf out, Throwable error) {
+    PooledKryo pooled = obtain();
+    ThrowableData data;
+    try {
+      data = ThrowableData.capture(error, e -> encodeFields(pooled, e));
+    } finally {
+      pool.free(pooled);
+    }
+    encode(out, (kryo, output) -> kryo.writeObject(output, data));
+  }
+
+  /**
+   * Reads an exception written by {@link #writeError} and rebuilds it: as its own type when that is
+   * one of {@code declaredExceptionTypes}, or a concrete non-{@code Error} {@code Throwable} that
+   * {@code loader} can load (without initialising it) and that has a {@code (String, Throwable)},
+   * {@code (String)} or {@code ()} constructor; otherwise as an {@link io.farcall.RemoteException}
+   * naming the remote type. Either way with the remote message, stack trace, cause chain and
+   * suppressed exceptions, and for allowed exception types their fields.
+   *
+   * @param declaredExceptionTypes the method's declared exception types; null means none
+   * @param loader where to look for the exception classes; null means the bootstrap loader, so only
+   *     the declared types and JDK exceptions are rebuilt as themselves
+   * @throws BodyDecodingException if the error data is malformed or truncated
+   */
+  public Throwable readError(ByteBuf in, Class<?>[] declaredExceptionTypes, ClassLoader loader) {
+    return decode(
+        in,
+        pooled -> {
+          ThrowableData data = pooled.kryo.readObject(pooled.input, ThrowableData.class);
+          if (data == null) {
+            throw new BodyDecodingException("error body holds no exception");
+          }
+          return new ThrowableRebuilder(
+                  declaredExceptionTypes, loader, blob -> decodeFields(pooled, blob))
+              .rebuild(data);
+        });
+  }
+
+  // ---- encoding and decoding one body ----
+
+  private interface BodyWriter {
+    void write(Kryo kryo, Output output);
+  }
+
+  private void encode(ByteBuf out, BodyWriter writer) {
+    PooledKryo pooled = obtain();
+    int writerIndex = out.writerIndex();
+    boolean written = false;
+    try {
+      pooled.output.setOutputStream(new ByteBufOutputStream(out));
+      writer.write(pooled.kryo, pooled.output);
+      pooled.output.flush();
+      written = true;
+    } finally {
+      pooled.output.setOutputStream(null);
+      if (!written) {
+        out.writerIndex(writerIndex);
+        pooled.recover();
+      }
+      pool.free(pooled);
+    }
+  }
+
+  private <T> T decode(ByteBuf in, Function<PooledKryo, T> reader) {
+    PooledKryo pooled = obtain();
+    boolean read = false;
+    try {
+      ByteBuffer body = in.nioBuffer();
+      pooled.input.setBuffer(body);
+      int start = pooled.input.position();
+      T result = reader.apply(pooled);
+      in.skipBytes(pooled.input.position() - start);
+      read = true;
+      return result;
+    } catch (RuntimeException e) {
+      throw decodingFailure(e);
+    } finally {
+      pooled.input.setBuffer(pooled.empty);
+      if (!read) {
+        pooled.recover();
+      }
+      pool.free(pooled);
+    }
+  }
+
+  private PooledKryo obtain() {
+    PooledKryo pooled = pool.obtain();
+    pooled.catchUp(allowList.entries());
+    return pooled;
+  }
+
+  // ---- one value against its declared type ----
+
+  /**
+   * A value whose declared type admits only that exact class goes without a class id; both sides
+   * know the declared type. Anything else carries its (allowed) class id.
+   */
+  private static void writeTyped(Kryo kryo, Output output, Object value, Class<?> declaredType) {
+    if (declaredType == void.class || declaredType == Void.class) {
+      return;
+    }
+    if (value != null && !Primitives.wrap(declaredType).isInstance(value)) {
+      throw new IllegalArgumentException(
+          value.getClass().getName() + " is not a " + declaredType.getName());
+    }
+    if (declaredType.isPrimitive()) {
+      if (value == null) {
+        throw new IllegalArgumentException("null for primitive " + declaredType.getName());
+      }
+      kryo.writeObject(output, value);
+    } else if (isExact(declaredType)) {
+      kryo.writeObjectOrNull(output, value, declaredType);
+    } else {
+      kryo.writeClassAndObject(output, value);
+    }
+  }
+
+  private static Object readTyped(Kryo kryo, Input input, Class<?> declaredType, String what) {
+    if (declaredType == void.class || declaredType == Void.class) {
+      return null;
+    }
+    Object value;
+    if (declaredType.isPrimitive()) {
+      value = kryo.readObject(input, declaredType);
+    } else if (isExact(declaredType)) {
+      value = kryo.readObjectOrNull(input, declaredType);
+    } else {
+      value = kryo.readClassAndObject(input);
+    }
+    if (value != null && !Primitives.wrap(declaredType).isInstance(value)) {
+      throw new BodyDecodingException(
+          what + " is a " + value.getClass().getName() + ", not a " + declaredType.getName());
+    }
+    return value;
+  }
+
+  /** Whether every non-null value of the type has exactly its serializer. */
+  private static boolean isExact(Class<?> type) {
+    if (type.isArray()) {
+      Class<?> component = type.getComponentType();
+      return component.isPrimitive() || isExact(component);
+    }
+    return type.isEnum() || Modifier.isFinal(type.getModifiers());
+  }
+
+  private static boolean isConcreteValue(Class<?> type) {
+    return !type.isPrimitive()
+        && !type.isInterface()
+        && !Modifier.isAbstract(type.getModifiers())
+        && !Throwable.class.isAssignableFrom(type)
+        && !Primitives.isWrapperType(type)
+        && type != String.class;
+  }
+
+  // ---- exception fields ----
+
+  /** Encodes an allowed exception's own fields: (name, value)* then a null name; null if none. */
+  private byte[] encodeFields(PooledKryo pooled, Throwable error) {
+    if (!allowList.sendsFieldsOf(error.getClass())) {
+      return null;
+    }
+    Output output = pooled.fieldOutput;
+    output.reset();
+    for (Map.Entry<String, Field> field : ExceptionFields.of(error.getClass()).entrySet()) {
+      int start = output.position();
+      try {
+        Object value = field.getValue().get(error);
+        output.writeString(field.getKey());
+        pooled.kryo.writeClassAndObject(output, value);
+      } catch (IllegalAccessException | RuntimeException e) {
+        output.setPosition(start);
+        pooled.recover();
+        logger.debug(
+            "Field {} of {} cannot travel and is left out",
+            field.getKey(),
+            error.getClass().getName(),
+            e);
+      }
+    }
+    output.writeString(null);
+    return output.toBytes();
+  }
+
+  /** Decodes what {@link #encodeFields} wrote; if it cannot, the exception arrives without them. */
+  private static Map<String, Object> decodeFields(PooledKryo pooled, byte[] blob) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    BoundedInput input = pooled.fieldInput;
+    input.setBuffer(ByteBuffer.wrap(blob));
+    try {
+      for (String name = input.readString(); name != null; name = input.readString()) {
+        fields.put(name, pooled.kryo.readClassAndObject(input));
+      }
+      return fields;
+    } catch (RuntimeException e) {
+      pooled.recover();
+      logger.debug("Exception fields do not decode here and are left out", e);
+      return Map.of();
+    } finally {
+      input.setBuffer(pooled.empty);
+    }
+  }
+
+  // ---- failures ----
+
+  private static BodyDecodingException decodingFailure(RuntimeException e) {
+    for (Throwable cause : Throwables.getCausalChain(e)) {
+      if (cause instanceof BodyDecodingException refused) {
+        return refused;
+      }
+      if (cause instanceof KryoBufferUnderflowException) {
+        return new BodyDecodingException("body ends early: truncated or malformed", e);
+      }
+    }
+    return new BodyDecodingException("body does not decode: " + firstLine(e), e);
+  }
+
+  private static String firstLine(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

@@ -1,0 +1,132 @@
+package io.farcall.runtime.internal.codec;
+
+import com.esotericsoftware.kryo.io.ByteBufferInput;
+
+/**
+ * A Kryo input over a whole body that refuses lengths the remaining bytes cannot hold.
+ *
+ * <p>Kryo allocates arrays and string buffers from the length prefix it reads before reading the
+ * elements, so ten hostile bytes could make it allocate gigabytes. Every element takes at least one
+ * byte (or its fixed width), so a length above what is left is certainly malformed. See
+ * BodyCodecSafetyTest#hugeLengthPrefixesAreRefusedWithoutAllocating.
+ */
+final class BoundedInput extends ByteBufferInput {
+
+  BoundedInput() {
+    super();
+  }
+
+  int remaining() {
+    return limit - position;
+  }
+
+  private void ensureAvailable(int count, int bytesPerElement) {
+    if (count < 0 || (long) count * bytesPerElement > remaining()) {
+      throw new BodyDecodingException(
+          "length "
+              + count
+              + " at position "
+              + position
+              + " exceeds the "
+              + remaining()
+              + " bytes left in the body");
+    }
+  }
+
+  @Override
+  public byte[] readBytes(int length) {
+    ensureAvailable(length, 1);
+    return super.readBytes(length);
+  }
+
+  @Override
+  public int[] readInts(int length) {
+    ensureAvailable(length, Integer.BYTES);
+    return super.readInts(length);
+  }
+
+  @Override
+  public int[] readInts(int length, boolean optimizePositive) {
+    ensureAvailable(length, 1);
+    return super.readInts(length, optimizePositive);
+  }
+
+  @Override
+  public long[] readLongs(int length) {
+    ensureAvailable(length, Long.BYTES);
+    return super.readLongs(length);
+  }
+
+  @Override
+  public long[] readLongs(int length, boolean optimizePositive) {
+    ensureAvailable(length, 1);
+    return super.readLongs(length, optimizePositive);
+  }
+
+  @Override
+  public float[] readFloats(int length) {
+    ensureAvailable(length, Float.BYTES);
+    return super.readFloats(length);
+  }
+
+  @Override
+  public double[] readDoubles(int length) {
+    ensureAvailable(length, Double.BYTES);
+    return super.readDoubles(length);
+  }
+
+  @Override
+  public short[] readShorts(int length) {
+    ensureAvailable(length, Short.BYTES);
+    return super.readShorts(length);
+  }
+
+  @Override
+  public char[] readChars(int length) {
+    ensureAvailable(length, Character.BYTES);
+    return super.readChars(length);
+  }
+
+  @Override
+  public boolean[] readBooleans(int length) {
+    ensureAvailable(length, 1);
+    return super.readBooleans(length);
+  }
+
+  @Override
+  public String readString() {
+    checkUtf8Length();
+    return super.readString();
+  }
+
+  @Override
+  public StringBuilder readStringBuilder() {
+    checkUtf8Length();
+    return super.readStringBuilder();
+  }
+
+  /** Peeks at a string's char count (UTF-8 form only; ASCII needs no buffer) and checks it. */
+  private void checkUtf8Length() {
+    int start = position();
+    if (readVarIntFlag()) {
+      int charCount = readVarIntFlag(true) - 1;
+      if (charCount > 0) {
+        ensureAvailable(charCount, 1);
+      }
+    }
+    setPosition(start);
+  }
+
+  /** Caps a collection's pre-sizing to what the remaining bytes could possibly hold. */
+  static int capacityFor(com.esotericsoftware.kryo.io.Input input, int declaredSize) {
+    int left = input instanceof BoundedInput bounded ? bounded.remaining() : 0;
+    return Math.max(0, Math.min(declaredSize, left));
+  }
+
+  /** Checks an element count read from the body against the remaining bytes. */
+  static void checkCount(com.esotericsoftware.kryo.io.Input input, int count) {
+    if (input instanceof BoundedInput bounded) {
+      bounded.ensureAvailable(count, 1);
+    }
+  }
+}

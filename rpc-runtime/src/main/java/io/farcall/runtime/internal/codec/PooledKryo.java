@@ -1,0 +1,86 @@
+package io.farcall.runtime.internal.codec;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
+/**
+ * One Kryo with its inputs and outputs, used by one thread at a time (taken from and returned to
+ * the codec's pool). It registers what was allowed since it last ran when it is taken.
+ */
+final class PooledKryo {
+  /**
+   * Deepest object nesting read or written. Bounds the stack a hostile body can make a reader use
+   * (each level is a few frames), and turns a cyclic graph on the writing side into an error.
+   */
+  static final int MAX_DEPTH = 200;
+
+  final Kryo kryo = new RegisteredOnlyKryo();
+
+  /** Reads bodies (over the caller's buffer, never a copy). */
+  final BoundedInput input = new BoundedInput();
+
+  /** Reads an exception's field values, which are encoded apart from the error body. */
+  final BoundedInput fieldInput = new BoundedInput();
+
+  /** Writes bodies, flushing into the caller's buffer. */
+  final Output output = new Output(4096, -1);
+
+  /** Writes an exception's field values into a byte array of their own. */
+  final Output fieldOutput = new Output(256, -1);
+
+  /** Lets inputs drop the caller's buffer once a call is over. */
+  final ByteBuffer empty = ByteBuffer.allocate(0);
+
+  private int registered;
+
+  PooledKryo() {
+    kryo.setRegistrationRequired(true);
+    kryo.setReferences(false);
+    kryo.setMaxDepth(MAX_DEPTH);
+    // Allowed classes without a no-arg constructor (records use their canonical one).
+    kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+  }
+
+  /** Registers the entries this Kryo has not seen yet; {@code entries} only ever grows. */
+  void catchUp(List<AllowList.Entry> entries) {
+    for (int i = registered; i < entries.size(); i++) {
+      AllowList.Entry entry = entries.get(i);
+      Serializer<?> serializer =
+          entry.serializer() == null
+              ? kryo.getDefaultSerializer(entry.type())
+              : entry.serializer().apply(kryo);
+      kryo.register(entry.type(), serializer, entry.id());
+    }
+    registered = entries.size();
+  }
+
+  /**
+   * Restores a clean state after a failed read or write. Kryo 5.6 leaves pushed generic types
+   * behind when a serializer throws, and {@code reset()} does not clear them
+   * (EsotericSoftware/kryo#1281); a new generics stack does.
+   */
+  void recover() {
+    kryo.reset();
+    kryo.setOptimizedGenerics(true);
+  }
+
+  /** Says which class is not allowed, instead of Kryo's advice to register it. */
+  private static final class RegisteredOnlyKryo extends Kryo {
+    RegisteredOnlyKryo() {
+      super(new ClassIdResolver(), null);
+    }
+
+    @Override
+    protected String unregisteredClassMessage(Class type) {
+      return "class "
+          + type.getName()
+          + " is not allowed: it is not reachable from the signatures of an allowed @Remote"
+          + " interface, nor configured as an extra allowed type";
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package io.farcall.runtime.internal.codec;
+
+import io.farcall.RemoteException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Turns {@link ThrowableData} back into exceptions: as their own type when that type is known and
+ * safe, else as a {@link RemoteException} naming it. Both carry the remote message, stack, cause
+ * chain and suppressed exceptions.
+ *
+ * <p>A type is known and safe when it is one of the method's declared exception types, or a
+ * concrete {@code Throwable} subclass that the caller's class loader can load without initialising
+ * it, and it has a {@code (String, Throwable)}, {@code (String)} or {@code ()} constructor.
+ * Undeclared {@link Error}s are never rebuilt as themselves: a remote {@code OutOfMemoryError} is
+ * not a local one, and handlers of {@code Error} may act on the whole JVM.
+ *
+ * <p>No constructor-less instantiation (Objenesis): a {@code Throwable} made that way has no
+ * message, no settable cause and an immutable empty stack trace.
+ */
+final class ThrowableRebuilder {
+  private static final Logger logger = LogManager.getLogger();
+
+  private static final ClassValue<Constructors> CONSTRUCTORS =
+      new ClassValue<>() {
+        @Override
+        protected Constructors computeValue(Class<?> type) {
+          return new Constructors(
+              constructor(type, String.class, Throwable.class),
+              constructor(type, String.class),
+              constructor(type));
+        }
+      };
+
+  private final Class<?>[] declaredTypes;
+  private final ClassLoader loader;
+  private final Function<byte[], Map<String, Object>> fieldDecoder;
+
+  /**
+   * @param fieldDecoder decodes a {@link ThrowableData#fields()} blob; returns an empty map when it
+   *     cannot
+   */
+  ThrowableRebuilder(
+      Class<?>[] declaredTypes,
+      ClassLoader loader,
+      Function<byte[], Map<String, Object>> fieldDecoder) {
+    this.declaredTypes = declaredTypes == null ? new Class<?>[0] : declaredTypes;
+    this.loader = loader;
+    this.fieldDecoder = fieldDecoder;
+  }
+
+  Throwable rebuild(ThrowableData data) {
+    if (data.type() == null || data.type().isEmpty()) {
+      throw new BodyDecodingException("exception data has no type name");
+    }
+    Throwable cause = data.cause() == null ? null : rebuild(data.cause());
+    Class<?> type = resolve(data.type());
+    Throwable rebuilt = type == null ? null : instantiate(type, data.message(), cause);
+    if (rebuilt == null) {
+      rebuilt = new RemoteException(data.type(), data.message());
+      attachCause(rebuilt, cause);
+    } else if (data.fields() != null) {
+      setFields(rebuilt, fieldDecoder.apply(data.fields()));
+    }
+    ThrowableData.Frame[] frames = data.stack() == null ? new ThrowableData.Frame[0] : data.stack();
+    StackTraceElement[] stack = new StackTraceElement[frames.length];
+    for (int i = 0; i < frames.length; i++) {
+      if (frames[i] == null) {
+        throw new BodyDecodingException("exception data has an empty stack frame");
+      }
+      stack[i] = frames[i].toElement();
+    }
+    rebuilt.setStackTrace(stack);
+    if (data.suppressed() != null) {
+      for (ThrowableData suppressed : data.suppressed()) {
+        if (suppressed != null) {
+          rebuilt.addSuppressed(rebuild(suppressed));
+        }
+      }
+    }
+    return rebuilt;
+  }
+
+  /** The class to rebuild as, or null for a {@link RemoteException}. Never initialises a class. */
+  private Class<?> resolve(String name) {
+    for (Class<?> declared : declaredTypes) {
+      if (declared.getName().equals(name)) {
+        return Throwable.class.isAssignableFrom(declared) ? declared : null;
+      }
+    }
+    Class<?> type;
+    try {
+      type = Class.forName(name, false, loader);
+    } catch (ClassNotFoundException | LinkageError | IllegalArgumentException e) {
+      return null;
+    }
+    if (!Throwable.class.isAssignableFrom(type)
+        || Error.class.isAssignableFrom(type)
+        || Modifier.isAbstract(type.getModifiers())) {
+      return null;
+    }
+    return type;
+  }
+
+  private static Throwable instantiate(Class<?> type, String message, Throwable cause) {
+    Constructors constructors = CONSTRUCTORS.get(type);
+    try {
+      if (constructors.messageAndCause() != null) {
+        return (Throwable) constructors.messageAndCause().newInstance(message, cause);
+      }
+      Throwable rebuilt;
+      if (constructors.message() != null) {
+        rebuilt = (Throwable) constructors.message().newInstance(message);
+      } else if (constructors.none() != null) {
+        // The type is what a caller's catch clause sees; a message it cannot take is lost.
+        rebuilt = (Throwable) constructors.none().newInstance();
+      } else {
+        return null;
+      }
+      attachCause(rebuilt, cause);
+      return rebuilt;
+    } catch (InstantiationException
+        | IllegalAccessException
+        | InvocationTargetException
+        | RuntimeException
+        | LinkageError e) {
+      logger.debug("Cannot rebuild {}; it arrives as RemoteException", type.getName(), e);
+      return null;
+    }
+  }
+
+  private static void attachCause(Throwable rebuilt, Throwable cause) {
+    if (cause == null) {
+      return;
+    }
+    try {
+      rebuilt.initCause(cause);
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      // The constructor already chose a cause; keep it.
+    }
+  }
+
+  private static void setFields(Throwable rebuilt, Map<String, Object> values) {
+    Map<String, Field> fields = ExceptionFields.of(rebuilt.getClass());
+    values.forEach(
+        (name, value) -> {
+          Field field = fields.get(name);
+          if (field == null) {
+            return;
+          }
+          try {
+            field.set(rebuilt, value);
+          } catch (IllegalAccessException | IllegalArgumentException e) {
+            // A different version of the class on this side; the field keeps its default.
+            logger.debug("Cannot set {}.{}", rebuilt.getClass().getName(), name, e);
+          }
+        });
+  }
+
+  private static Constructor<?> constructor(Class<?> type, Class<?>... parameters) {
+    try {
+      Constructor<?> constructor = type.getDeclaredConstructor(parameters);
+      return constructor.trySetAccessible() ? constructor : null;
+    } catch (NoSuchMethodException | SecurityException e) {
+      return null;
+    }
+  }
+
+  private record Constructors(
+      Constructor<?> messageAndCause, Constructor<?> message, Constructor<?> none) {}
+}
