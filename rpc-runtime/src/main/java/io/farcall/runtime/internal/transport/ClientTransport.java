@@ -1,0 +1,75 @@
+package io.farcall.runtime.internal.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hands out one shared, multiplexed {@link Connection} per provider address. Runs on an event-loop
+ * group owned by the caller. Thread-safe.
+ */
+public final class ClientTransport implements AutoCloseable {
+  private final Bootstrap bootstrap;
+  private final FrameEncoder encoder;
+  private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  public ClientTransport(EventLoopGroup group, TransportConfig config) {
+    this.encoder = new FrameEncoder(PooledByteBufAllocator.DEFAULT, config.maxFrameSize());
+    long heartbeatMillis = config.heartbeatInterval().toMillis();
+    this.bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.SO_KEEPALIVE, true)
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new IdleStateHandler(
+                                3 * heartbeatMillis, heartbeatMillis, 0, TimeUnit.MILLISECONDS))
+                        .addLast(new FrameDecoder(config.maxFrameSize()));
+                    // Connection adds its own inbound handler once connected.
+                  }
+                });
+  }
+
+  /** The shared connection to {@code host:port}; created on first use, connected lazily. */
+  public Connection connection(String host, int port) {
+    if (closed) {
+      throw new IllegalStateException("client transport is closed");
+    }
+    return connections.computeIfAbsent(
+        host + ":" + port, k -> new Connection(host, port, bootstrap, encoder));
+  }
+
+  /** Closes and forgets the connection to an address that is no longer a provider. */
+  public void forget(String host, int port) {
+    Connection c = connections.remove(host + ":" + port);
+    if (c != null) {
+      c.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (Connection c : connections.values()) {
+      c.close();
+    }
+    connections.clear();
+  }
+}

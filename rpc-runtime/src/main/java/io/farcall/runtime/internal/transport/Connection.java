@@ -1,0 +1,320 @@
+package io.farcall.runtime.internal.transport;
+
+import io.farcall.ConnectionFailedException;
+import io.farcall.runtime.internal.codec.proto.Header;
+import io.farcall.runtime.internal.codec.proto.Kind;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * One multiplexed connection to one provider: many callers share the channel, and the request id in
+ * each header correlates replies with requests. A broken connection is re-established on the next
+ * call, with exponential back-off (with jitter) after consecutive failures; while backing off,
+ * calls fail at once with a retryable {@link ConnectionFailedException} so that they can move to
+ * another provider.
+ *
+ * <p>Thread-safe.
+ */
+public final class Connection {
+  private static final Logger log = LogManager.getLogger(Connection.class);
+  private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final String host;
+  private final int port;
+  private final Bootstrap bootstrap;
+  private final FrameEncoder encoder;
+  private final AtomicLong nextRequestId = new AtomicLong();
+
+  /** The channel new requests go to, or null. */
+  private volatile Link current;
+
+  private volatile boolean closed;
+
+  // Guarded by this.
+  private CompletableFuture<Void> connecting;
+  private int consecutiveFailures;
+  private long nextAttemptNanos;
+  private Throwable lastFailure;
+
+  Connection(String host, int port, Bootstrap bootstrap, FrameEncoder encoder) {
+    this.host = host;
+    this.port = port;
+    this.bootstrap = bootstrap;
+    this.encoder = encoder;
+  }
+
+  public String address() {
+    return host + ":" + port;
+  }
+
+  /** Number of requests sent on the current channel that still wait for their reply. */
+  public int outstanding() {
+    Link l = current;
+    return l == null ? 0 : l.pending.size();
+  }
+
+  public boolean isActive() {
+    Link l = current;
+    return l != null && l.channel.isActive();
+  }
+
+  /**
+   * Completes when the connection is usable: at once if it is, otherwise when a new connection
+   * attempt succeeds. Fails at once with a retryable {@link ConnectionFailedException} while
+   * backing off after failed attempts.
+   */
+  public CompletableFuture<Void> ready() {
+    if (isActive()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    synchronized (this) {
+      if (closed) {
+        return CompletableFuture.failedFuture(
+            new ConnectionFailedException(
+                "connection to " + address() + " is closed", false, null));
+      }
+      if (isActive()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      if (connecting != null) {
+        return connecting;
+      }
+      long now = System.nanoTime();
+      if (consecutiveFailures > 0 && now - nextAttemptNanos < 0) {
+        return CompletableFuture.failedFuture(
+            new ConnectionFailedException(
+                "cannot connect to "
+                    + address()
+                    + " ("
+                    + consecutiveFailures
+                    + " failed attempts, next in "
+                    + TimeUnit.NANOSECONDS.toMillis(nextAttemptNanos - now)
+                    + " ms)",
+                false,
+                lastFailure));
+      }
+      CompletableFuture<Void> attempt = new CompletableFuture<>();
+      connecting = attempt;
+      bootstrap.connect(host, port).addListener((ChannelFutureListener) f -> connected(f, attempt));
+      return attempt;
+    }
+  }
+
+  private void connected(ChannelFuture f, CompletableFuture<Void> attempt) {
+    boolean usable;
+    synchronized (this) {
+      connecting = null;
+      usable = f.isSuccess() && !closed;
+      if (usable) {
+        consecutiveFailures = 0;
+        lastFailure = null;
+        Link link = new Link(f.channel());
+        f.channel().pipeline().addLast(link);
+        current = link;
+        f.channel().closeFuture().addListener(cf -> link.closed());
+      } else {
+        if (f.isSuccess()) {
+          f.channel().close();
+        }
+        consecutiveFailures++;
+        lastFailure = f.cause();
+        long backoff =
+            Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(consecutiveFailures - 1, 10));
+        // Jitter keeps many consumers from reconnecting to a recovering provider in lockstep.
+        backoff = (long) (backoff * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+        nextAttemptNanos = System.nanoTime() + backoff;
+        log.debug(
+            "connect to {} failed ({} in a row): {}", address(), consecutiveFailures, f.cause());
+      }
+    }
+    if (usable) {
+      attempt.complete(null);
+    } else {
+      attempt.completeExceptionally(
+          new ConnectionFailedException(
+              "cannot connect to " + address() + ": " + (closed ? "closed" : f.cause()),
+              false,
+              f.cause()));
+    }
+  }
+
+  /**
+   * Sends one request: assigns its request id, encodes the frame on the calling thread and queues
+   * it for the event loop. The listener hears the reply or the failure. Returns the request id, to
+   * {@link #cancel} it. Encoding failures are thrown to the caller; nothing is sent then.
+   */
+  public long send(Header.Builder header, Consumer<ByteBuf> body, ResponseListener listener) {
+    Link link = current;
+    if (link == null) {
+      listener.onFailure(
+          new ConnectionFailedException(
+              "connection to " + address() + " is not open", false, null));
+      return -1;
+    }
+    long id = nextRequestId.incrementAndGet();
+    ByteBuf frame = encoder.encode(header.setRequestId(id).build(), body);
+    link.pending.put(id, listener);
+    link.writes.enqueue(
+        frame,
+        f -> {
+          if (!f.isSuccess()) {
+            ResponseListener l = link.pending.remove(id);
+            if (l != null) {
+              l.onFailure(
+                  new ConnectionFailedException(
+                      "could not write to " + address() + ": " + f.cause(), false, f.cause()));
+            }
+          }
+        });
+    // The channel may have closed after we picked it; its close handler may have missed this one.
+    if (!link.channel.isActive()) {
+      link.failPending("connection to " + address() + " closed");
+    }
+    return id;
+  }
+
+  /**
+   * Forgets a request whose caller gave up and tells the provider to cancel it. Returns false if
+   * the request had already ended.
+   */
+  public boolean cancel(long requestId) {
+    Link link = current;
+    if (link == null || link.pending.remove(requestId) == null) {
+      return false;
+    }
+    link.writes.enqueue(
+        encoder.encode(
+            Header.newBuilder()
+                .setVersion(FrameDecoder.PROTOCOL_VERSION)
+                .setKind(Kind.KIND_CANCEL)
+                .setRequestId(requestId)
+                .build(),
+            null),
+        null);
+    link.closeIfDrained();
+    return true;
+  }
+
+  void close() {
+    Link link;
+    synchronized (this) {
+      closed = true;
+      link = current;
+      current = null;
+    }
+    if (link != null) {
+      link.channel.close().syncUninterruptibly();
+      link.failPending("connection to " + address() + " was closed locally");
+    }
+  }
+
+  /**
+   * One channel of this connection and the requests waiting on it. A channel whose provider said
+   * GOAWAY takes no new requests and closes once its last reply arrived; the next call opens a new
+   * channel (or fails over if the provider stopped listening).
+   */
+  private final class Link extends SimpleChannelInboundHandler<Frame> {
+    final Channel channel;
+    final WriteQueue writes;
+    final Map<Long, ResponseListener> pending = new ConcurrentHashMap<>();
+    private volatile boolean goingAway;
+
+    Link(Channel channel) {
+      super(Frame.class, false);
+      this.channel = channel;
+      this.writes = new WriteQueue(channel);
+    }
+
+    void closed() {
+      retire();
+      failPending("connection to " + address() + " closed");
+    }
+
+    private void retire() {
+      synchronized (Connection.this) {
+        if (current == this) {
+          current = null;
+        }
+      }
+    }
+
+    void failPending(String why) {
+      for (Long id : pending.keySet()) {
+        ResponseListener l = pending.remove(id);
+        if (l != null) {
+          l.onFailure(new ConnectionFailedException(why + " before the reply arrived", true, null));
+        }
+      }
+    }
+
+    void closeIfDrained() {
+      if (goingAway && pending.isEmpty()) {
+        channel.close();
+      }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+      Header h = frame.header();
+      if (h.getKind() == Kind.KIND_RESPONSE) {
+        ResponseListener l = pending.remove(h.getRequestId());
+        if (l != null) {
+          l.onResponse(frame);
+          closeIfDrained();
+          return;
+        }
+      } else if (h.getKind() == Kind.KIND_GOAWAY) {
+        log.debug("{} is going away", address());
+        goingAway = true;
+        retire();
+        closeIfDrained();
+      }
+      // Heartbeat echoes, late replies to cancelled calls and unknown kinds end here.
+      frame.release();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof IdleStateEvent e) {
+        if (e.state() == IdleState.WRITER_IDLE) {
+          writes.enqueue(
+              encoder.encode(
+                  Header.newBuilder()
+                      .setVersion(FrameDecoder.PROTOCOL_VERSION)
+                      .setKind(Kind.KIND_HEARTBEAT)
+                      .build(),
+                  null),
+              null);
+        } else if (e.state() == IdleState.READER_IDLE) {
+          log.warn("no data from {} for too long; closing the connection", address());
+          ctx.close();
+        }
+        return;
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.warn("closing connection to {}: {}", address(), cause.toString());
+      ctx.close();
+    }
+  }
+}

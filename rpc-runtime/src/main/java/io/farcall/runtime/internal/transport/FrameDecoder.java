@@ -1,0 +1,84 @@
+package io.farcall.runtime.internal.transport;
+
+import com.google.protobuf.CodedInputStream;
+import io.farcall.runtime.internal.codec.proto.Header;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.io.IOException;
+
+/**
+ * Splits the stream into frames ({@code length | header length | header | body}) and parses each
+ * header. The length prefix is checked against the maximum before anything is allocated for the
+ * frame (Netty's {@link LengthFieldBasedFrameDecoder} in fail-fast mode); a frame over the maximum,
+ * a header that does not parse, or an unknown protocol version raises an exception that makes the
+ * connection close, because the stream can no longer be trusted.
+ */
+final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+  static final int PROTOCOL_VERSION = 1;
+
+  FrameDecoder(int maxFrameSize) {
+    // The length counts what follows the 4-byte prefix; the decoder's maximum counts the prefix
+    // too.
+    super(maxFrameSize + 4, 0, 4, 0, 4, true);
+  }
+
+  @Override
+  protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+    ByteBuf frame = (ByteBuf) super.decode(ctx, in);
+    if (frame == null) {
+      return null;
+    }
+    try {
+      return parse(frame);
+    } finally {
+      frame.release();
+    }
+  }
+
+  static Frame parse(ByteBuf frame) {
+    int headerLength = readVarint32(frame);
+    if (headerLength < 0 || headerLength > frame.readableBytes()) {
+      throw new CorruptedFrameException(
+          "header length "
+              + headerLength
+              + " exceeds frame ("
+              + frame.readableBytes()
+              + " B left)");
+    }
+    Header header;
+    try {
+      header =
+          Header.parseFrom(
+              CodedInputStream.newInstance(frame.nioBuffer(frame.readerIndex(), headerLength)));
+    } catch (IOException e) {
+      throw new CorruptedFrameException("header does not parse: " + e.getMessage(), e);
+    }
+    if (header.getVersion() != PROTOCOL_VERSION) {
+      throw new CorruptedFrameException(
+          "unsupported protocol version "
+              + header.getVersion()
+              + " (this side speaks "
+              + PROTOCOL_VERSION
+              + ")");
+    }
+    frame.skipBytes(headerLength);
+    return new Frame(header, frame.retainedSlice());
+  }
+
+  private static int readVarint32(ByteBuf in) {
+    int result = 0;
+    for (int shift = 0; shift < 32; shift += 7) {
+      if (!in.isReadable()) {
+        throw new CorruptedFrameException("truncated header length");
+      }
+      byte b = in.readByte();
+      result |= (b & 0x7f) << shift;
+      if (b >= 0) {
+        return result;
+      }
+    }
+    throw new CorruptedFrameException("malformed header length varint");
+  }
+}

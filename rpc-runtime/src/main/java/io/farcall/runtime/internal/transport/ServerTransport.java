@@ -1,0 +1,187 @@
+package io.farcall.runtime.internal.transport;
+
+import io.farcall.runtime.internal.codec.proto.Header;
+import io.farcall.runtime.internal.codec.proto.Kind;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The provider's listening socket. Decodes frames, answers heartbeats itself and hands requests to
+ * a {@link RequestHandler}. A connection whose stream is corrupt (frame over the maximum, header
+ * that does not parse, wrong protocol version) is closed with one log line; every other connection
+ * goes on.
+ */
+public final class ServerTransport implements AutoCloseable {
+  private static final Logger log = LogManager.getLogger(ServerTransport.class);
+  private static final AttributeKey<ServerConnection> CONNECTION =
+      AttributeKey.valueOf(ServerTransport.class, "connection");
+
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final TransportConfig config;
+  private final RequestHandler handler;
+  private final FrameEncoder encoder;
+  private final ChannelGroup channels;
+  private Channel serverChannel;
+
+  public ServerTransport(
+      EventLoopGroup boss, EventLoopGroup workers, TransportConfig config, RequestHandler handler) {
+    this.boss = boss;
+    this.workers = workers;
+    this.config = config;
+    this.handler = handler;
+    this.channels = new DefaultChannelGroup("farcall-server", boss.next());
+    this.encoder = new FrameEncoder(PooledByteBufAllocator.DEFAULT, config.maxFrameSize());
+  }
+
+  /** Binds and starts accepting; returns the bound address (useful with port 0). */
+  public synchronized InetSocketAddress bind(String host, int port) {
+    long idleMillis = 3 * config.heartbeatInterval().toMillis();
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    channels.add(ch);
+                    ch.attr(CONNECTION).set(new ServerConnection(ch, encoder));
+                    ch.pipeline()
+                        .addLast(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
+                        .addLast(new FrameDecoder(config.maxFrameSize()))
+                        .addLast(new InboundHandler());
+                  }
+                });
+    try {
+      serverChannel = b.bind(host, port).syncUninterruptibly().channel();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e, e);
+    }
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** Stops accepting new connections; open connections stay until {@link #close()}. */
+  public synchronized void stopAccepting() {
+    if (serverChannel != null) {
+      serverChannel.close().syncUninterruptibly();
+    }
+  }
+
+  /** Tells every connected consumer that this provider is going away. */
+  public void goAway() {
+    for (Channel ch : channels) {
+      ServerConnection c = ch.attr(CONNECTION).get();
+      if (c != null && c.isActive()) {
+        c.reply(
+            Header.newBuilder()
+                .setVersion(FrameDecoder.PROTOCOL_VERSION)
+                .setKind(Kind.KIND_GOAWAY)
+                .build(),
+            null);
+      }
+    }
+  }
+
+  /**
+   * Waits until every consumer closed its connection (as consumers do once told to go away and
+   * their last reply arrived), up to the timeout; returns whether all did.
+   */
+  public boolean awaitDisconnected(long timeout, TimeUnit unit) throws InterruptedException {
+    long end = System.nanoTime() + unit.toNanos(timeout);
+    while (!channels.isEmpty()) {
+      if (System.nanoTime() - end >= 0) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
+  }
+
+  @Override
+  public synchronized void close() {
+    stopAccepting();
+    channels.close().syncUninterruptibly();
+  }
+
+  private final class InboundHandler extends SimpleChannelInboundHandler<Frame> {
+    InboundHandler() {
+      super(Frame.class, false);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+      ServerConnection conn = ctx.channel().attr(CONNECTION).get();
+      Header h = frame.header();
+      switch (h.getKind()) {
+        case KIND_REQUEST, KIND_ONEWAY -> handler.onRequest(conn, frame);
+        case KIND_HEARTBEAT -> {
+          frame.release();
+          conn.reply(
+              Header.newBuilder()
+                  .setVersion(FrameDecoder.PROTOCOL_VERSION)
+                  .setKind(Kind.KIND_HEARTBEAT)
+                  .setRequestId(h.getRequestId())
+                  .build(),
+              null);
+        }
+        case KIND_CANCEL -> {
+          frame.release();
+          handler.onCancel(conn, h.getRequestId());
+        }
+        default -> {
+          frame.release();
+          log.debug("ignoring {} from {}", h.getKind(), ctx.channel().remoteAddress());
+        }
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof IdleStateEvent) {
+        log.info("closing idle connection from {}", ctx.channel().remoteAddress());
+        ctx.close();
+        return;
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof DecoderException) {
+        Throwable reason = cause.getCause() != null ? cause.getCause() : cause;
+        log.warn(
+            "closing connection from {}: corrupt stream: {}",
+            ctx.channel().remoteAddress(),
+            reason.getMessage());
+      } else if (cause instanceof IOException) {
+        log.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+      } else {
+        log.warn("closing connection from {}", ctx.channel().remoteAddress(), cause);
+      }
+      ctx.close();
+    }
+  }
+}
