@@ -1,0 +1,300 @@
+package io.farcall.runtime.internal.invoke;
+
+import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.codec.proto.Header;
+import io.farcall.runtime.internal.codec.proto.Kind;
+import io.farcall.runtime.internal.codec.proto.Status;
+import io.farcall.runtime.internal.transport.Frame;
+import io.farcall.runtime.internal.transport.RequestHandler;
+import io.farcall.runtime.internal.transport.ServerConnection;
+import io.netty.buffer.ByteBuf;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The provider side: finds the exported method a request names and runs it on the bounded executor.
+ * Everything that can be answered without running application code (unknown service or method,
+ * provider shutting down, deadline already passed, executor full) is answered at once on the event
+ * loop; the executor never queues without bound. Thread-safe.
+ */
+public final class Dispatcher implements RequestHandler {
+  private static final Logger log = LogManager.getLogger(Dispatcher.class);
+
+  private final BodyCodec codec;
+  private final ThreadPoolExecutor executor;
+  private final Map<String, Map<String, ProviderMethod>> services = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean draining;
+
+  public Dispatcher(BodyCodec codec, ThreadPoolExecutor executor) {
+    this.codec = codec;
+    this.executor = executor;
+  }
+
+  /** Serves {@code service} with {@code impl}; replaces any previous implementation. */
+  public void export(ServiceDescriptor service, Object impl) {
+    Map<String, ProviderMethod> methods = new ConcurrentHashMap<>();
+    for (MethodDescriptor m : service.methods()) {
+      methods.put(m.key(), new ProviderMethod(m, impl));
+    }
+    codec.allowInterface(service.type());
+    services.put(service.name(), methods);
+  }
+
+  public void unexport(String serviceName) {
+    services.remove(serviceName);
+  }
+
+  /** From now on, new requests are refused with the retryable shutting-down status. */
+  public void drain() {
+    draining = true;
+  }
+
+  /** Waits until no call is running or queued, up to the timeout; returns whether none is. */
+  public boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
+    long end = System.nanoTime() + unit.toNanos(timeout);
+    while (inFlight.get() > 0) {
+      if (System.nanoTime() - end >= 0) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
+  }
+
+  @Override
+  public void onRequest(ServerConnection conn, Frame request) {
+    Header h = request.header();
+    boolean oneway = h.getKind() == Kind.KIND_ONEWAY;
+    Map<String, ProviderMethod> methods = services.get(h.getService());
+    ProviderMethod method = methods == null ? null : methods.get(h.getMethod());
+    String refusal = null;
+    Status status = Status.STATUS_OK;
+    if (methods == null) {
+      status = Status.STATUS_NOT_FOUND;
+      refusal = "unknown service '" + h.getService() + "'";
+    } else if (method == null) {
+      status = Status.STATUS_NOT_FOUND;
+      refusal = "unknown method '" + h.getMethod() + "' of service '" + h.getService() + "'";
+    } else if (draining) {
+      status = Status.STATUS_UNAVAILABLE;
+      refusal = "provider is shutting down";
+    }
+    long deadline = h.getTimeoutMicros() > 0 ? System.nanoTime() + h.getTimeoutMicros() * 1000 : 0;
+    if (refusal != null) {
+      request.release();
+      if (!oneway) {
+        replyStatus(conn, h.getRequestId(), status, refusal);
+      }
+      return;
+    }
+    ServerCall call = new ServerCall(conn, request, method, deadline, oneway);
+    inFlight.incrementAndGet();
+    track(call);
+    try {
+      executor.execute(call);
+    } catch (RejectedExecutionException e) {
+      untrack(call);
+      inFlight.decrementAndGet();
+      request.release();
+      if (!oneway) {
+        replyStatus(
+            conn,
+            h.getRequestId(),
+            draining ? Status.STATUS_UNAVAILABLE : Status.STATUS_RESOURCE_EXHAUSTED,
+            draining
+                ? "provider is shutting down"
+                : "provider overloaded: "
+                    + executor.getMaximumPoolSize()
+                    + " calls running and "
+                    + executor.getQueue().size()
+                    + " queued");
+      }
+    }
+  }
+
+  @Override
+  public void onCancel(ServerConnection conn, long requestId) {
+    if (conn.calls().get(requestId) instanceof ServerCall call) {
+      call.cancelled = true;
+    }
+  }
+
+  private static void track(ServerCall call) {
+    call.conn.calls().put(call.requestId, call);
+  }
+
+  private static void untrack(ServerCall call) {
+    call.conn.calls().remove(call.requestId, call);
+  }
+
+  private static void replyStatus(
+      ServerConnection conn, long requestId, Status status, String message) {
+    conn.reply(
+        Header.newBuilder()
+            .setVersion(1)
+            .setKind(Kind.KIND_RESPONSE)
+            .setRequestId(requestId)
+            .setStatus(status)
+            .setStatusMessage(message)
+            .build(),
+        null);
+  }
+
+  /** One request accepted for execution. */
+  private final class ServerCall implements Runnable {
+    final ServerConnection conn;
+    final long requestId;
+    private final Frame request;
+    private final ProviderMethod method;
+    private final long deadlineNanos;
+    private final boolean oneway;
+    volatile boolean cancelled;
+
+    ServerCall(
+        ServerConnection conn,
+        Frame request,
+        ProviderMethod method,
+        long deadlineNanos,
+        boolean oneway) {
+      this.conn = conn;
+      this.requestId = request.header().getRequestId();
+      this.request = request;
+      this.method = method;
+      this.deadlineNanos = deadlineNanos;
+      this.oneway = oneway;
+    }
+
+    @Override
+    public void run() {
+      boolean finishesLater = false;
+      try {
+        finishesLater = execute();
+      } catch (RuntimeException | Error e) {
+        log.error("failed to serve {} from {}", method.descriptor(), conn.remoteAddress(), e);
+      } finally {
+        if (!finishesLater) {
+          finish();
+        }
+      }
+    }
+
+    /** Returns true when the method is asynchronous and its reply is sent later. */
+    private boolean execute() {
+      Object[] args;
+      try {
+        if (cancelled) {
+          return false;
+        }
+        if (deadlineNanos != 0 && deadlineNanos - System.nanoTime() <= 0) {
+          reply(
+              Status.STATUS_DEADLINE_EXCEEDED, "deadline passed before the call could start", null);
+          return false;
+        }
+        args = codec.readArguments(request.body(), method.descriptor().parameterTypes());
+      } catch (RuntimeException e) {
+        reply(Status.STATUS_INVALID_ARGUMENT, "cannot decode arguments: " + e.getMessage(), null);
+        return false;
+      } finally {
+        request.release();
+      }
+      Object value;
+      long previous = CallContext.enter(deadlineNanos);
+      try {
+        value = method.invoke(args);
+      } catch (Throwable t) {
+        replyError(t);
+        return false;
+      } finally {
+        CallContext.restore(previous);
+      }
+      if (method.descriptor().isAsync()) {
+        if (value == null) {
+          replyError(new NullPointerException(method.descriptor() + " returned a null future"));
+          return false;
+        }
+        ((CompletableFuture<?>) value)
+            .whenComplete(
+                (v, e) -> {
+                  try {
+                    if (e != null) {
+                      replyError(
+                          e instanceof CompletionException c && c.getCause() != null
+                              ? c.getCause()
+                              : e);
+                    } else {
+                      replyValue(v);
+                    }
+                  } finally {
+                    finish();
+                  }
+                });
+        return true;
+      }
+      replyValue(value);
+      return false;
+    }
+
+    private void replyValue(Object value) {
+      if (oneway) {
+        return;
+      }
+      try {
+        reply(
+            Status.STATUS_OK,
+            "",
+            buf -> codec.writeValue(buf, value, method.descriptor().valueType()));
+      } catch (RuntimeException e) {
+        log.warn("cannot send the reply of {}: {}", method.descriptor(), e.toString());
+        reply(Status.STATUS_INTERNAL, "cannot encode the reply: " + e.getMessage(), null);
+      }
+    }
+
+    private void replyError(Throwable error) {
+      if (oneway) {
+        return;
+      }
+      try {
+        reply(
+            Status.STATUS_APPLICATION_ERROR,
+            error.getClass().getName(),
+            buf -> codec.writeError(buf, error));
+      } catch (RuntimeException e) {
+        log.warn("cannot send the exception of {}: {}", method.descriptor(), e.toString());
+        reply(
+            Status.STATUS_INTERNAL,
+            "cannot encode the exception " + error + ": " + e.getMessage(),
+            null);
+      }
+    }
+
+    private void reply(Status status, String message, Consumer<ByteBuf> body) {
+      if (oneway || cancelled) {
+        return;
+      }
+      conn.reply(
+          Header.newBuilder()
+              .setVersion(1)
+              .setKind(Kind.KIND_RESPONSE)
+              .setRequestId(requestId)
+              .setStatus(status)
+              .setStatusMessage(message)
+              .build(),
+          body);
+    }
+
+    private void finish() {
+      untrack(this);
+      inFlight.decrementAndGet();
+    }
+  }
+}
