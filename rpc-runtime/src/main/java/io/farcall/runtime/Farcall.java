@@ -1,0 +1,307 @@
+package io.farcall.runtime;
+
+import io.farcall.Remote;
+import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.discovery.Registration;
+import io.farcall.runtime.internal.discovery.Registry;
+import io.farcall.runtime.internal.discovery.RegistryConfig;
+import io.farcall.runtime.internal.invoke.ClientInvoker;
+import io.farcall.runtime.internal.invoke.Dispatcher;
+import io.farcall.runtime.internal.invoke.ServiceDescriptor;
+import io.farcall.runtime.internal.proxy.StubFactory;
+import io.farcall.runtime.internal.transport.ClientTransport;
+import io.farcall.runtime.internal.transport.ServerTransport;
+import io.farcall.runtime.internal.transport.TransportConfig;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The root object of the Farcall runtime: it exports implementations ({@link #export}) and creates
+ * stubs ({@link #stub}), and owns everything that takes: the registry connection (Curator), the
+ * Netty event loops, the provider's listening server and bounded executor, the timer, the codec.
+ * {@link #close()} stops all of it.
+ *
+ * <p>Build one per application with {@link #builder()} and share it; it is thread-safe. Stubs are
+ * cached: {@code stub(T.class)} returns the same object each time.
+ *
+ * <pre>{@code
+ * try (Farcall farcall = Farcall.builder().registry("zk1:2181,zk2:2181").build()) {
+ *   farcall.export(new InventoryImpl());
+ *   Inventory inventory = farcall.stub(Inventory.class);
+ *   int left = inventory.reserve("sku-1", 2);
+ * }
+ * }</pre>
+ */
+public final class Farcall implements AutoCloseable {
+  private static final Logger log = LogManager.getLogger(Farcall.class);
+
+  private final FarcallSettings settings;
+  private final Registry registry;
+  private final BodyCodec codec;
+  private final EventLoopGroup ioGroup;
+  private final HashedWheelTimer timer;
+  private final ThreadPoolExecutor callbackExecutor;
+  private final ClientTransport clientTransport;
+  private final Map<Class<?>, Object> stubs = new ConcurrentHashMap<>();
+  private final List<Registration> registrations = new ArrayList<>();
+
+  // Provider side, started by the first export. Guarded by this.
+  private EventLoopGroup bossGroup;
+  private ThreadPoolExecutor executor;
+  private Dispatcher dispatcher;
+  private ServerTransport server;
+  private InetSocketAddress serverAddress;
+  private boolean closed;
+
+  private Farcall(FarcallSettings settings) {
+    this.settings = settings;
+    this.codec = new BodyCodec(settings.allowedTypes());
+    this.registry =
+        Registry.start(
+            new RegistryConfig(
+                settings.registry(),
+                settings.basePath(),
+                settings.sessionTimeout(),
+                settings.connectTimeout()));
+    boolean started = false;
+    try {
+      this.ioGroup =
+          new MultiThreadIoEventLoopGroup(
+              settings.ioThreads(),
+              new DefaultThreadFactory("farcall-io", true),
+              NioIoHandler.newFactory());
+      this.timer =
+          new HashedWheelTimer(
+              new DefaultThreadFactory("farcall-timer", true), 10, TimeUnit.MILLISECONDS);
+      this.callbackExecutor =
+          new ThreadPoolExecutor(
+              settings.callbackThreads(),
+              settings.callbackThreads(),
+              30,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              new DefaultThreadFactory("farcall-callback", true));
+      this.callbackExecutor.allowCoreThreadTimeOut(true);
+      this.clientTransport = new ClientTransport(ioGroup, transportConfig());
+      started = true;
+    } finally {
+      if (!started) {
+        registry.close();
+      }
+    }
+  }
+
+  /** A builder with every setting at its default. */
+  public static FarcallSettings.Builder builder() {
+    return FarcallSettings.builder();
+  }
+
+  /** The settings this runtime was built with. */
+  public FarcallSettings settings() {
+    return settings;
+  }
+
+  private TransportConfig transportConfig() {
+    return new TransportConfig(
+        settings.maxFrameSize(), settings.connectTimeout(), settings.heartbeatInterval());
+  }
+
+  static Farcall start(FarcallSettings settings) {
+    return new Farcall(settings);
+  }
+
+  /**
+   * A stub of {@code type}, a public {@link Remote} interface: each call on it runs on a live
+   * provider of the service. The same stub is returned on every call; it is thread-safe.
+   *
+   * @throws IllegalArgumentException if {@code type} is not a public {@code @Remote} interface
+   */
+  public <T> T stub(Class<T> type) {
+    ensureOpen();
+    return type.cast(
+        stubs.computeIfAbsent(
+            type,
+            t -> {
+              ServiceDescriptor service = ServiceDescriptor.of(t);
+              codec.allowInterface(t);
+              ClientInvoker invoker =
+                  new ClientInvoker(
+                      service,
+                      registry.directory(service.name()),
+                      clientTransport,
+                      codec,
+                      timer,
+                      callbackExecutor,
+                      settings.timeout());
+              return StubFactory.newStub(invoker);
+            }));
+  }
+
+  /**
+   * Serves {@code impl} for every {@link Remote} interface it implements: starts the listening
+   * server if this is the first export, and registers one service instance per interface.
+   *
+   * @return the names of the services now served by {@code impl}
+   * @throws IllegalArgumentException if {@code impl} implements no {@code @Remote} interface
+   */
+  public synchronized List<String> export(Object impl) {
+    ensureOpen();
+    Set<Class<?>> remotes = remoteInterfaces(impl.getClass());
+    if (remotes.isEmpty()) {
+      throw new IllegalArgumentException(
+          impl.getClass().getName() + " implements no interface annotated @Remote");
+    }
+    List<ServiceDescriptor> services = new ArrayList<>();
+    for (Class<?> t : remotes) {
+      services.add(ServiceDescriptor.of(t));
+    }
+    startServer();
+    List<String> names = new ArrayList<>();
+    for (ServiceDescriptor s : services) {
+      dispatcher.export(s, impl);
+      registrations.add(
+          registry.register(
+              s.name(), settings.advertisedHost(), serverAddress.getPort(), Map.of()));
+      names.add(s.name());
+      log.info(
+          "exported {} ({}) at {}:{}",
+          s.name(),
+          impl.getClass().getName(),
+          settings.advertisedHost(),
+          serverAddress.getPort());
+    }
+    return List.copyOf(names);
+  }
+
+  /** The address the provider server listens on, or null before the first export. */
+  public synchronized InetSocketAddress localAddress() {
+    return serverAddress;
+  }
+
+  static Set<Class<?>> remoteInterfaces(Class<?> type) {
+    Set<Class<?>> found = new LinkedHashSet<>();
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+      collect(c.getInterfaces(), found);
+    }
+    return found;
+  }
+
+  private static void collect(Class<?>[] interfaces, Set<Class<?>> found) {
+    for (Class<?> i : interfaces) {
+      if (i.isAnnotationPresent(Remote.class)) {
+        found.add(i);
+      }
+      collect(i.getInterfaces(), found);
+    }
+  }
+
+  private void startServer() {
+    if (server != null) {
+      return;
+    }
+    bossGroup =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("farcall-accept", true), NioIoHandler.newFactory());
+    executor =
+        new ThreadPoolExecutor(
+            settings.executorThreads(),
+            settings.executorThreads(),
+            60,
+            TimeUnit.SECONDS,
+            settings.executorQueue() == 0
+                ? new SynchronousQueue<>()
+                : new ArrayBlockingQueue<>(settings.executorQueue()),
+            new DefaultThreadFactory("farcall-exec", true),
+            new ThreadPoolExecutor.AbortPolicy());
+    executor.allowCoreThreadTimeOut(true);
+    dispatcher = new Dispatcher(codec, executor);
+    server = new ServerTransport(bossGroup, ioGroup, transportConfig(), dispatcher);
+    serverAddress = server.bind(settings.listenHost(), settings.port());
+    log.info("listening on {}", serverAddress);
+  }
+
+  private synchronized void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("this Farcall runtime is closed");
+    }
+  }
+
+  /**
+   * Stops everything this runtime started: deregisters its services, refuses new calls with the
+   * retryable shutting-down status, lets calls in flight finish (up to the shutdown grace period),
+   * closes connections and stops its threads. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    for (Registration r : registrations) {
+      r.close();
+    }
+    if (server != null) {
+      // New connections are refused, connected consumers are told to send nothing new, and what
+      // still arrives is refused with the retryable shutting-down status: no call is lost.
+      server.stopAccepting();
+      server.goAway();
+      dispatcher.drain();
+      try {
+        long grace = settings.shutdownGrace().toMillis();
+        if (!dispatcher.awaitIdle(grace, TimeUnit.MILLISECONDS)) {
+          log.warn(
+              "calls still running after the shutdown grace period of {}",
+              settings.shutdownGrace());
+        }
+        server.awaitDisconnected(Math.min(grace, 1000), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      server.close();
+      executor.shutdownNow();
+    }
+    clientTransport.close();
+    registry.close();
+    timer.stop();
+    callbackExecutor.shutdown();
+    if (bossGroup != null) {
+      bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
+    ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    if (bossGroup != null) {
+      bossGroup.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    awaitTermination(executor);
+    awaitTermination(callbackExecutor);
+  }
+
+  private static void awaitTermination(ThreadPoolExecutor e) {
+    if (e == null) {
+      return;
+    }
+    try {
+      e.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,464 @@
+package io.farcall.runtime;
+
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The immutable settings of one {@link Farcall} runtime. Build with {@link Farcall#builder()};
+ * every setting has a default, and every setter checks its value at once, with a message naming the
+ * setting and what it accepts.
+ *
+ * <p>Settings can also be given by name as strings ({@link Builder#option(String, String)}), as
+ * agent options, system properties and environment variables do: see {@link #OPTION_NAMES}.
+ */
+public final class FarcallSettings {
+  /** The default ZooKeeper port used by the zero-config registry. */
+  public static final String ZERO_CONFIG_REGISTRY = "127.0.0.1:2181";
+
+  private final String registry;
+  private final String host;
+  private final String listenHost;
+  private final int port;
+  private final Duration timeout;
+  private final String basePath;
+  private final int maxFrameSize;
+  private final int ioThreads;
+  private final int executorThreads;
+  private final int executorQueue;
+  private final int callbackThreads;
+  private final Duration connectTimeout;
+  private final Duration sessionTimeout;
+  private final Duration heartbeatInterval;
+  private final Duration shutdownGrace;
+  private final List<Class<?>> allowedTypes;
+
+  private FarcallSettings(Builder b) {
+    this.registry = b.registry;
+    this.host = b.host != null ? b.host : defaultHost(b.registry);
+    this.listenHost = isLoopback(this.host) ? this.host : "0.0.0.0";
+    this.port = b.port;
+    this.timeout = b.timeout;
+    this.basePath = b.basePath;
+    this.maxFrameSize = b.maxFrameSize;
+    this.ioThreads = b.ioThreads;
+    this.executorThreads = b.executorThreads;
+    this.executorQueue = b.executorQueue;
+    this.callbackThreads = b.callbackThreads;
+    this.connectTimeout = b.connectTimeout;
+    this.sessionTimeout = b.sessionTimeout;
+    this.heartbeatInterval = b.heartbeatInterval;
+    this.shutdownGrace = b.shutdownGrace;
+    this.allowedTypes = List.copyOf(b.allowedTypes);
+  }
+
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** ZooKeeper connect string, or null for zero-config (127.0.0.1:2181, embedded if absent). */
+  public String registry() {
+    return registry;
+  }
+
+  /** The address advertised to consumers. */
+  public String advertisedHost() {
+    return host;
+  }
+
+  /** The address the server binds: the advertised host if it is loopback, else all interfaces. */
+  public String listenHost() {
+    return listenHost;
+  }
+
+  /** Listen port; 0 means any free port. */
+  public int port() {
+    return port;
+  }
+
+  /** Default call timeout, for interfaces that do not set their own. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  public String basePath() {
+    return basePath;
+  }
+
+  public int maxFrameSize() {
+    return maxFrameSize;
+  }
+
+  public int ioThreads() {
+    return ioThreads;
+  }
+
+  public int executorThreads() {
+    return executorThreads;
+  }
+
+  public int executorQueue() {
+    return executorQueue;
+  }
+
+  public int callbackThreads() {
+    return callbackThreads;
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  public Duration sessionTimeout() {
+    return sessionTimeout;
+  }
+
+  public Duration heartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  public Duration shutdownGrace() {
+    return shutdownGrace;
+  }
+
+  public List<Class<?>> allowedTypes() {
+    return allowedTypes;
+  }
+
+  @Override
+  public String toString() {
+    return "FarcallSettings{registry="
+        + (registry == null ? "(zero-config " + ZERO_CONFIG_REGISTRY + ")" : registry)
+        + ", host="
+        + host
+        + ", port="
+        + port
+        + ", timeout="
+        + timeout
+        + ", basepath="
+        + basePath
+        + "}";
+  }
+
+  /**
+   * Loopback when the registry is local (zero-config included), so that a development setup never
+   * leaves the machine; otherwise this machine's first site-local or public address.
+   */
+  private static String defaultHost(String registry) {
+    if (registry == null || isLoopbackConnectString(registry)) {
+      return "127.0.0.1";
+    }
+    try {
+      for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!ni.isUp() || ni.isLoopback() || ni.isVirtual()) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+          if (a instanceof java.net.Inet4Address && !a.isLinkLocalAddress()) {
+            return a.getHostAddress();
+          }
+        }
+      }
+    } catch (SocketException e) {
+      // fall through to loopback
+    }
+    return "127.0.0.1";
+  }
+
+  private static boolean isLoopbackConnectString(String connect) {
+    String hosts = connect.contains("/") ? connect.substring(0, connect.indexOf('/')) : connect;
+    for (String hp : hosts.split(",")) {
+      String h = hp.trim();
+      int colon = h.lastIndexOf(':');
+      if (colon > 0 && !h.endsWith("]")) {
+        h = h.substring(0, colon);
+      }
+      if (!isLoopback(h)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost")
+        || host.startsWith("127.")
+        || host.equals("::1")
+        || host.equals("[::1]");
+  }
+
+  /** The option names accepted by {@link Builder#option(String, String)}, with what they take. */
+  public static final Map<String, String> OPTION_NAMES;
+
+  private static final Map<String, BiConsumer<Builder, String>> OPTIONS;
+
+  static {
+    Map<String, String> names = new TreeMap<>();
+    Map<String, BiConsumer<Builder, String>> setters = new TreeMap<>();
+    names.put("registry", "ZooKeeper connect string, e.g. zk1:2181,zk2:2181");
+    setters.put("registry", Builder::registry);
+    names.put("host", "address advertised to consumers");
+    setters.put("host", Builder::host);
+    names.put("port", "listen port, 0-65535 (0 = any free port)");
+    setters.put("port", (b, v) -> b.port(parseInt("port", v)));
+    names.put("timeout", "default call timeout: milliseconds, or a number with ms, s or m");
+    setters.put("timeout", (b, v) -> b.timeout(parseDuration("timeout", v)));
+    names.put("basepath", "ZooKeeper path under which services register, e.g. /farcall");
+    setters.put("basepath", Builder::basePath);
+    names.put("maxframesize", "largest frame in bytes (a number, or with k or m suffix)");
+    setters.put("maxframesize", (b, v) -> b.maxFrameSize(parseSize("maxframesize", v)));
+    names.put("threads", "provider executor threads, at least 1");
+    setters.put("threads", (b, v) -> b.executorThreads(parseInt("threads", v)));
+    names.put("queue", "provider executor queue length, at least 0");
+    setters.put("queue", (b, v) -> b.executorQueue(parseInt("queue", v)));
+    OPTION_NAMES = Collections.unmodifiableMap(names);
+    OPTIONS = Collections.unmodifiableMap(setters);
+  }
+
+  private static int parseInt(String key, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "option '"
+              + key
+              + "': '"
+              + value
+              + "' is not a number; expected "
+              + OPTION_NAMES.get(key));
+    }
+  }
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
+
+  /** Parses {@code 500}, {@code 500ms}, {@code 3s} or {@code 1m}; a bare number is milliseconds. */
+  static Duration parseDuration(String key, String value) {
+    Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "option '"
+              + key
+              + "': '"
+              + value
+              + "' is not a duration; expected "
+              + OPTION_NAMES.get(key));
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "ms" : m.group(2);
+    return switch (unit) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofMillis(n);
+    };
+  }
+
+  private static int parseSize(String key, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    int factor = 1;
+    if (v.endsWith("k")) {
+      factor = 1024;
+      v = v.substring(0, v.length() - 1);
+    } else if (v.endsWith("m")) {
+      factor = 1024 * 1024;
+      v = v.substring(0, v.length() - 1);
+    }
+    return Math.multiplyExact(parseInt(key, v), factor);
+  }
+
+  /** Collects settings; each setter validates its value. Not thread-safe. */
+  public static final class Builder {
+    private String registry;
+    private String host;
+    private int port = 0;
+    private Duration timeout = Duration.ofSeconds(5);
+    private String basePath = "/farcall";
+    private int maxFrameSize = 8 * 1024 * 1024;
+    private int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private int executorThreads = 64;
+    private int executorQueue = 256;
+    private int callbackThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private Duration connectTimeout = Duration.ofSeconds(3);
+    private Duration sessionTimeout = Duration.ofSeconds(30);
+    private Duration heartbeatInterval = Duration.ofSeconds(10);
+    private Duration shutdownGrace = Duration.ofSeconds(10);
+    private Set<Class<?>> allowedTypes = new java.util.LinkedHashSet<>();
+
+    private Builder() {}
+
+    /**
+     * ZooKeeper connect string ({@code host:port[,host:port...][/chroot]}). Not set (the default)
+     * means 127.0.0.1:2181, with an embedded ZooKeeper started there if nothing answers.
+     */
+    public Builder registry(String connectString) {
+      if (connectString != null && connectString.isBlank()) {
+        throw new IllegalArgumentException("option 'registry': must not be blank");
+      }
+      this.registry = connectString == null ? null : connectString.trim();
+      return this;
+    }
+
+    /** The address consumers use to reach this provider. */
+    public Builder host(String host) {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("option 'host': must not be blank");
+      }
+      this.host = host.trim();
+      return this;
+    }
+
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("option 'port': " + port + " is not in 0-65535");
+      }
+      this.port = port;
+      return this;
+    }
+
+    public Builder timeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("option 'timeout': must be positive, got " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    public Builder basePath(String basePath) {
+      if (basePath == null
+          || !basePath.startsWith("/")
+          || basePath.length() < 2
+          || basePath.endsWith("/")) {
+        throw new IllegalArgumentException(
+            "option 'basepath': '"
+                + basePath
+                + "' must start with / and not end with /, e.g. /farcall");
+      }
+      this.basePath = basePath;
+      return this;
+    }
+
+    public Builder maxFrameSize(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException(
+            "option 'maxframesize': must be at least 1024 bytes, got " + bytes);
+      }
+      this.maxFrameSize = bytes;
+      return this;
+    }
+
+    public Builder ioThreads(int n) {
+      this.ioThreads = atLeast("iothreads", n, 1);
+      return this;
+    }
+
+    /** Threads that run application code on the provider. */
+    public Builder executorThreads(int n) {
+      this.executorThreads = atLeast("threads", n, 1);
+      return this;
+    }
+
+    /**
+     * Calls that may wait for a provider thread; beyond it, calls are refused at once with the
+     * retryable overloaded status.
+     */
+    public Builder executorQueue(int n) {
+      this.executorQueue = atLeast("queue", n, 0);
+      return this;
+    }
+
+    /** Threads that complete the futures of asynchronous calls. */
+    public Builder callbackThreads(int n) {
+      this.callbackThreads = atLeast("callbackthreads", n, 1);
+      return this;
+    }
+
+    public Builder connectTimeout(Duration d) {
+      this.connectTimeout = positive("connecttimeout", d);
+      return this;
+    }
+
+    public Builder sessionTimeout(Duration d) {
+      this.sessionTimeout = positive("sessiontimeout", d);
+      return this;
+    }
+
+    public Builder heartbeatInterval(Duration d) {
+      this.heartbeatInterval = positive("heartbeat", d);
+      return this;
+    }
+
+    /** How long {@link Farcall#close()} lets calls in flight finish. */
+    public Builder shutdownGrace(Duration d) {
+      if (d == null || d.isNegative()) {
+        throw new IllegalArgumentException(
+            "option 'shutdowngrace': must not be negative, got " + d);
+      }
+      this.shutdownGrace = d;
+      return this;
+    }
+
+    /** Types that may travel in calls besides those derived from the {@code @Remote} interfaces. */
+    public Builder allowTypes(Class<?>... types) {
+      this.allowedTypes.addAll(List.of(types));
+      return this;
+    }
+
+    /**
+     * Sets a setting by its option name (see {@link FarcallSettings#OPTION_NAMES}).
+     *
+     * @throws IllegalArgumentException naming the option and what it accepts, for an unknown name
+     *     or a bad value
+     */
+    public Builder option(String name, String value) {
+      BiConsumer<Builder, String> setter = OPTIONS.get(name.trim().toLowerCase(Locale.ROOT));
+      if (setter == null) {
+        throw new IllegalArgumentException(
+            "unknown option '"
+                + name
+                + "'; known options: "
+                + String.join(", ", OPTION_NAMES.keySet()));
+      }
+      setter.accept(this, value);
+      return this;
+    }
+
+    private static int atLeast(String key, int n, int min) {
+      if (n < min) {
+        throw new IllegalArgumentException(
+            "option '" + key + "': must be at least " + min + ", got " + n);
+      }
+      return n;
+    }
+
+    private static Duration positive(String key, Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("option '" + key + "': must be positive, got " + d);
+      }
+      return d;
+    }
+
+    /** The settings, without starting anything. */
+    public FarcallSettings settings() {
+      return new FarcallSettings(this);
+    }
+
+    /**
+     * Starts a runtime with these settings: connects to the registry (or starts the zero-config
+     * embedded one) and prepares the client side. The server starts with the first export.
+     *
+     * @throws io.farcall.RpcException if the registry cannot be reached
+     */
+    public Farcall build() {
+      return Farcall.start(settings());
+    }
+  }
+}
