@@ -1,0 +1,36 @@
+package io.farcall.runtime;
+
+import io.farcall.runtime.testing.Greeter;
+import java.util.HashSet;
+import java.util.Set;
+
+/** Bounded waits for what discovery makes true eventually. */
+final class Awaits {
+  private Awaits() {}
+
+  /** Calls until both providers "A" and "B" have answered, for at most 20 seconds. */
+  static void bothProvidersServe(Greeter greeter) {
+    Set<String> seen = new HashSet<>();
+    long end = System.nanoTime() + 20_000_000_000L;
+    while (seen.size() < 2) {
+      if (System.nanoTime() - end > 0) {
+        throw new AssertionError("only " + seen + " answered within 20 s");
+      }
+      try {
+        seen.add(greeter.whoAmI());
+      } catch (RuntimeException e) {
+        // not registered yet
+      }
+      sleep(20);
+    }
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,268 @@
+package io.farcall.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.codec.proto.Header;
+import io.farcall.runtime.internal.codec.proto.Kind;
+import io.farcall.runtime.internal.codec.proto.Status;
+import io.farcall.runtime.testing.Greeter;
+import io.farcall.runtime.testing.GreeterImpl;
+import io.farcall.runtime.testing.ZooKeeperExtension;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Bad input over a raw socket to a running provider: each gets an error reply where one can be
+ * sent, or a closed connection where the stream is corrupt, and the provider keeps serving a
+ * well-behaved client throughout. Netty leak detection (paranoid) fails the class on any leaked
+ * buffer.
+ */
+class MalformedInputTest {
+  @RegisterExtension static final ZooKeeperExtension zk = new ZooKeeperExtension();
+  private static final int MAX_FRAME = 64 * 1024;
+
+  static Farcall provider;
+  static Farcall consumer;
+  static Greeter greeter;
+  static InetSocketAddress address;
+
+  @BeforeAll
+  static void start() {
+    provider = Farcall.builder().registry(zk.connectString()).maxFrameSize(MAX_FRAME).build();
+    provider.export(new GreeterImpl("p"));
+    address = provider.localAddress();
+    consumer = Farcall.builder().registry(zk.connectString()).build();
+    greeter = consumer.stub(Greeter.class);
+    assertThat(greeter.greet("first")).isEqualTo("hello first");
+  }
+
+  @AfterAll
+  static void stop() {
+    consumer.close();
+    provider.close();
+  }
+
+  @AfterEach
+  void theProviderStillServesOtherClients() {
+    assertThat(greeter.greet("still there")).isEqualTo("hello still there");
+    assertThat(greeter.add(1, 2)).isEqualTo(3);
+  }
+
+  @Test
+  void randomBytesCloseTheConnection() throws IOException {
+    byte[] garbage = new byte[4096];
+    new Random(42).nextBytes(garbage);
+    try (Socket s = connect()) {
+      s.getOutputStream().write(garbage);
+      assertClosedByPeer(s);
+    }
+  }
+
+  @Test
+  void aLengthPrefixOverTheMaximumClosesTheConnectionBeforeReadingTheFrame() throws IOException {
+    try (Socket s = connect()) {
+      OutputStream out = s.getOutputStream();
+      out.write(int32(MAX_FRAME + 1));
+      out.write(new byte[16]);
+      assertClosedByPeer(s);
+    }
+  }
+
+  @Test
+  void aNegativeLengthPrefixClosesTheConnection() throws IOException {
+    try (Socket s = connect()) {
+      s.getOutputStream().write(int32(-5));
+      assertClosedByPeer(s);
+    }
+  }
+
+  @Test
+  void aTruncatedFrameFollowedByEndOfStreamIsDroppedWithItsConnection() throws IOException {
+    try (Socket s = connect()) {
+      OutputStream out = s.getOutputStream();
+      out.write(int32(100));
+      out.write(new byte[10]);
+      out.flush();
+      s.shutdownOutput();
+      assertClosedByPeer(s);
+    }
+  }
+
+  @Test
+  void aHeaderThatDoesNotParseClosesTheConnection() throws IOException {
+    byte[] badHeader = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x01};
+    try (Socket s = connect()) {
+      s.getOutputStream().write(frame(badHeader, new byte[0]));
+      assertClosedByPeer(s);
+    }
+  }
+
+  @Test
+  void anUnknownProtocolVersionClosesTheConnection() throws IOException {
+    try (Socket s = connect()) {
+      s.getOutputStream()
+          .write(frame(request("x", "y").setVersion(99).build().toByteArray(), new byte[0]));
+      assertClosedByPeer(s);
+    }
+  }
+
+  @Test
+  void anUnknownServiceGetsAnErrorReplyAndTheConnectionStaysOpen() throws IOException {
+    try (Socket s = connect()) {
+      Header reply =
+          call(s, request("no.such.Service", "greet(java.lang.String)").build(), new byte[0]);
+      assertThat(reply.getStatus()).isEqualTo(Status.STATUS_NOT_FOUND);
+      assertThat(reply.getStatusMessage()).contains("no.such.Service");
+      assertHeartbeatAnswered(s);
+    }
+  }
+
+  @Test
+  void anUnknownMethodGetsAnErrorReplyAndTheConnectionStaysOpen() throws IOException {
+    try (Socket s = connect()) {
+      Header reply =
+          call(s, request(Greeter.class.getName(), "shout(java.lang.String)").build(), new byte[0]);
+      assertThat(reply.getStatus()).isEqualTo(Status.STATUS_NOT_FOUND);
+      assertThat(reply.getStatusMessage()).contains("shout(java.lang.String)");
+      assertHeartbeatAnswered(s);
+    }
+  }
+
+  @Test
+  void aBodyNamingAClassOutsideTheAllowedSetIsRefusedWithAnErrorReply() throws IOException {
+    // A codec that allows one more type than the provider does encodes an argument of that type.
+    BodyCodec rogue = new BodyCodec(List.of(NotAllowed.class));
+    rogue.allowInterface(Greeter.class);
+    ByteBuf buf = Unpooled.buffer();
+    byte[] body;
+    try {
+      rogue.writeArguments(
+          buf, new Object[] {List.of(new NotAllowed("x"))}, new Class<?>[] {List.class});
+      body = new byte[buf.readableBytes()];
+      buf.readBytes(body);
+    } finally {
+      buf.release();
+    }
+    try (Socket s = connect()) {
+      Header reply =
+          call(s, request(Greeter.class.getName(), "squares(java.util.List)").build(), body);
+      assertThat(reply.getStatus()).isEqualTo(Status.STATUS_INVALID_ARGUMENT);
+      assertHeartbeatAnswered(s);
+    }
+  }
+
+  @Test
+  void aBodyOfGarbageIsRefusedWithAnErrorReply() throws IOException {
+    byte[] body = new byte[64];
+    new Random(7).nextBytes(body);
+    try (Socket s = connect()) {
+      Header reply =
+          call(s, request(Greeter.class.getName(), "greet(java.lang.String)").build(), body);
+      assertThat(reply.getStatus()).isEqualTo(Status.STATUS_INVALID_ARGUMENT);
+      assertHeartbeatAnswered(s);
+    }
+  }
+
+  /** A type no @Remote interface of the provider mentions. */
+  public record NotAllowed(String value) {}
+
+  private static Socket connect() throws IOException {
+    Socket s = new Socket();
+    s.connect(address, 2000);
+    s.setSoTimeout(5000);
+    return s;
+  }
+
+  private static Header.Builder request(String service, String method) {
+    return Header.newBuilder()
+        .setVersion(1)
+        .setKind(Kind.KIND_REQUEST)
+        .setRequestId(77)
+        .setService(service)
+        .setMethod(method)
+        .setTimeoutMicros(5_000_000);
+  }
+
+  private static Header call(Socket s, Header request, byte[] body) throws IOException {
+    s.getOutputStream().write(frame(request.toByteArray(), body));
+    Header reply = readFrameHeader(s.getInputStream());
+    assertThat(reply.getKind()).isEqualTo(Kind.KIND_RESPONSE);
+    assertThat(reply.getRequestId()).isEqualTo(request.getRequestId());
+    return reply;
+  }
+
+  private static void assertHeartbeatAnswered(Socket s) throws IOException {
+    Header ping =
+        Header.newBuilder().setVersion(1).setKind(Kind.KIND_HEARTBEAT).setRequestId(5).build();
+    s.getOutputStream().write(frame(ping.toByteArray(), new byte[0]));
+    Header pong = readFrameHeader(s.getInputStream());
+    assertThat(pong.getKind()).isEqualTo(Kind.KIND_HEARTBEAT);
+    assertThat(pong.getRequestId()).isEqualTo(5);
+  }
+
+  private static Header readFrameHeader(InputStream in) throws IOException {
+    DataInputStream data = new DataInputStream(in);
+    int length = data.readInt();
+    byte[] frame = new byte[length];
+    data.readFully(frame);
+    CodedInputStream cin = CodedInputStream.newInstance(frame);
+    int headerLength = cin.readRawVarint32();
+    int limit = cin.pushLimit(headerLength);
+    Header h = Header.parseFrom(cin);
+    cin.popLimit(limit);
+    return h;
+  }
+
+  private static void assertClosedByPeer(Socket s) {
+    try {
+      InputStream in = s.getInputStream();
+      while (true) {
+        if (in.read() < 0) {
+          return; // orderly close
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("the provider kept the connection open", e);
+    } catch (EOFException e) {
+      return;
+    } catch (IOException e) {
+      return; // reset by the peer: closed as well
+    }
+  }
+
+  static byte[] frame(byte[] header, byte[] body) throws IOException {
+    ByteArrayOutputStream inner = new ByteArrayOutputStream();
+    CodedOutputStream c = CodedOutputStream.newInstance(inner);
+    c.writeUInt32NoTag(header.length);
+    c.flush();
+    inner.write(header);
+    inner.write(body);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(int32(inner.size()));
+    out.write(inner.toByteArray());
+    return out.toByteArray();
+  }
+
+  private static byte[] int32(int v) {
+    return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+  }
+}
