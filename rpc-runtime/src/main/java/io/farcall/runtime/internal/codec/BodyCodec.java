@@ -203,10 +203,11 @@ public final class BodyCodec {
   /**
    * Reads an exception written by {@link #writeError} and rebuilds it: as its own type when that is
    * one of {@code declaredExceptionTypes}, or a concrete non-{@code Error} {@code Throwable} that
-   * {@code loader} can load (without initialising it) and that has a {@code (String, Throwable)},
-   * {@code (String)} or {@code ()} constructor; otherwise as an {@link io.farcall.RemoteException}
-   * naming the remote type. Either way with the remote message, stack trace, cause chain and
-   * suppressed exceptions, and for allowed exception types their fields.
+   * {@code loader} can load (without initialising it) and that has a {@code (String, Throwable)}
+   * (or {@code (String, T)} with the cause a {@code T}), {@code (String)} or {@code ()}
+   * constructor; otherwise as an {@link io.farcall.RemoteException} naming the remote type. Either
+   * way with the remote message, stack trace, cause chain and suppressed exceptions, and for
+   * allowed exception types their fields.
    *
    * @param declaredExceptionTypes the method's declared exception types; null means none
    * @param loader where to look for the exception classes; null means the bootstrap loader, so only
