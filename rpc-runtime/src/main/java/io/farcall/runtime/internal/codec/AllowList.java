@@ -6,8 +6,10 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.common.hash.Hashing;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
@@ -57,6 +59,7 @@ final class AllowList {
    * travel with them). All or nothing.
    *
    * @throws IllegalStateException if a new class has the id of another allowed class
+   * @throws IllegalArgumentException if Kryo cannot serialize a new class
    */
   synchronized void add(Iterable<Class<?>> kryoTypes, Iterable<Class<?>> exceptions) {
     Map<Integer, Class<?>> newById = new LinkedHashMap<>();
@@ -78,16 +81,15 @@ final class AllowList {
       }
       newById.put(id, type);
     }
-    ImmutableList.Builder<Entry> added = ImmutableList.builder();
-    added.addAll(entries);
+    List<Entry> newEntries = new ArrayList<>();
     newById.forEach(
-        (id, type) -> {
-          Entry entry = new Entry(type, id, JdkTypes.serializerFor(type));
-          classById.put(id, type);
-          entryByClass.put(type, entry);
-          added.add(entry);
-        });
-    entries = added.build();
+        (id, type) -> newEntries.add(new Entry(type, id, JdkTypes.serializerFor(type))));
+    PooledKryo.checkSerializable(newEntries);
+    for (Entry entry : newEntries) {
+      classById.put(entry.id(), entry.type());
+      entryByClass.put(entry.type(), entry);
+    }
+    entries = ImmutableList.<Entry>builder().addAll(entries).addAll(newEntries).build();
     exceptionTypes =
         ImmutableSet.<Class<?>>builder().addAll(exceptionTypes).addAll(exceptions).build();
   }

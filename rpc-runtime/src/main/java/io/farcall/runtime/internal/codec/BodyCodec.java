@@ -1,6 +1,7 @@
 package io.farcall.runtime.internal.codec;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.KryoBufferUnderflowException;
 import com.esotericsoftware.kryo.io.Output;
@@ -70,6 +71,8 @@ public final class BodyCodec {
    *     interfaces; each is walked like a signature type (its fields' types are allowed too). A JDK
    *     class given here is allowed as is, with Kryo's serializer for it.
    * @throws IllegalStateException if two allowed classes hash to the same class id
+   * @throws IllegalArgumentException if Kryo cannot serialize one of them (e.g. a JDK class for
+   *     which Kryo has no serializer of its own)
    */
   public BodyCodec(Collection<Class<?>> extraAllowedTypes) {
     this(extraAllowedTypes, new AllowList());
@@ -94,9 +97,10 @@ public final class BodyCodec {
    * Allows the types derived from a {@code @Remote} interface. Idempotent; may be called at any
    * time, also while calls are being encoded and decoded on other threads.
    *
-   * @throws IllegalArgumentException if {@code remoteInterface} is not an interface
    * @throws IllegalStateException if a derived class hashes to the id of another allowed class;
    *     then nothing from this interface is allowed
+   * @throws IllegalArgumentException if it is not an interface, or Kryo cannot serialize a derived
+   *     class; then nothing from this interface is allowed
    */
   public void allowInterface(Class<?> remoteInterface) {
     if (allowedInterfaces.contains(remoteInterface)) {
@@ -199,10 +203,11 @@ public final class BodyCodec {
   /**
    * Reads an exception written by {@link #writeError} and rebuilds it: as its own type when that is
    * one of {@code declaredExceptionTypes}, or a concrete non-{@code Error} {@code Throwable} that
-   * {@code loader} can load (without initialising it) and that has a {@code (String, Throwable)},
-   * {@code (String)} or {@code ()} constructor; otherwise as an {@link io.farcall.RemoteException}
-   * naming the remote type. Either way with the remote message, stack trace, cause chain and
-   * suppressed exceptions, and for allowed exception types their fields.
+   * {@code loader} can load (without initialising it) and that has a {@code (String, Throwable)}
+   * (or {@code (String, T)} with the cause a {@code T}), {@code (String)} or {@code ()}
+   * constructor; otherwise as an {@link io.farcall.RemoteException} naming the remote type. Either
+   * way with the remote message, stack trace, cause chain and suppressed exceptions, and for
+   * allowed exception types their fields.
    *
    * @param declaredExceptionTypes the method's declared exception types; null means none
    * @param loader where to look for the exception classes; null means the bootstrap loader, so only
@@ -394,7 +399,11 @@ public final class BodyCodec {
       if (cause instanceof BodyDecodingException refused) {
         return refused;
       }
-      if (cause instanceof KryoBufferUnderflowException) {
+      // ByteBufferInput reports running out as an underflow, or when a read needs more bytes than
+      // the whole buffer has, as "Buffer too small".
+      if (cause instanceof KryoBufferUnderflowException
+          || (cause instanceof KryoException
+              && String.valueOf(cause.getMessage()).startsWith("Buffer too small"))) {
         return new BodyDecodingException("body ends early: truncated or malformed", e);
       }
     }

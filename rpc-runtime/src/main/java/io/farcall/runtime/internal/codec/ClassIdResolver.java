@@ -32,6 +32,7 @@ final class ClassIdResolver extends DefaultClassResolver {
     return registration;
   }
 
+  @SuppressWarnings("rawtypes") // Kryo's signature
   @Override
   protected void writeName(Output output, Class type, Registration registration) {
     // Unreachable with registrationRequired; kept so that a configuration slip cannot put class

@@ -3,6 +3,7 @@ package io.farcall.runtime.internal.codec;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -60,6 +61,36 @@ final class PooledKryo {
   }
 
   /**
+   * Checks that Kryo can serialize the classes about to be allowed, so that a class it cannot
+   * handle is refused when it is allowed, not on every later call. JDK classes must have a
+   * serializer of their own: a field-by-field one would need access to JDK internals.
+   *
+   * @throws IllegalArgumentException naming the first class that cannot be serialized
+   */
+  static void checkSerializable(Iterable<AllowList.Entry> entries) {
+    Kryo probe = new PooledKryo().kryo;
+    for (AllowList.Entry entry : entries) {
+      Serializer<?> serializer;
+      try {
+        serializer =
+            entry.serializer() == null
+                ? probe.getDefaultSerializer(entry.type())
+                : entry.serializer().apply(probe);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "class " + entry.type().getName() + " cannot be allowed: " + e.getMessage(), e);
+      }
+      if (JdkTypes.isJdk(entry.type()) && serializer instanceof FieldSerializer) {
+        throw new IllegalArgumentException(
+            "class "
+                + entry.type().getName()
+                + " cannot be allowed: Kryo has no serializer for it that works without access to"
+                + " JDK internals");
+      }
+    }
+  }
+
+  /**
    * Restores a clean state after a failed read or write. Kryo 5.6 leaves pushed generic types
    * behind when a serializer throws, and {@code reset()} does not clear them
    * (EsotericSoftware/kryo#1281); a new generics stack does.
@@ -75,6 +106,7 @@ final class PooledKryo {
       super(new ClassIdResolver(), null);
     }
 
+    @SuppressWarnings("rawtypes") // Kryo's signature
     @Override
     protected String unregisteredClassMessage(Class type) {
       return "class "

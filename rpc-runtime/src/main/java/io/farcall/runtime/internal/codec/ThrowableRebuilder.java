@@ -5,6 +5,9 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
@@ -31,10 +34,20 @@ final class ThrowableRebuilder {
       new ClassValue<>() {
         @Override
         protected Constructors computeValue(Class<?> type) {
+          List<Constructor<?>> withCause = new ArrayList<>();
+          for (Constructor<?> candidate : type.getDeclaredConstructors()) {
+            Class<?>[] parameters = candidate.getParameterTypes();
+            if (parameters.length == 2
+                && parameters[0] == String.class
+                && Throwable.class.isAssignableFrom(parameters[1])
+                && candidate.trySetAccessible()) {
+              withCause.add(candidate);
+            }
+          }
+          // The widest cause type first: (String, Throwable) before (String, IOException).
+          withCause.sort(Comparator.comparingInt(c -> depth(c.getParameterTypes()[1])));
           return new Constructors(
-              constructor(type, String.class, Throwable.class),
-              constructor(type, String.class),
-              constructor(type));
+              List.copyOf(withCause), constructor(type, String.class), constructor(type));
         }
       };
 
@@ -111,8 +124,11 @@ final class ThrowableRebuilder {
   private static Throwable instantiate(Class<?> type, String message, Throwable cause) {
     Constructors constructors = CONSTRUCTORS.get(type);
     try {
-      if (constructors.messageAndCause() != null) {
-        return (Throwable) constructors.messageAndCause().newInstance(message, cause);
+      for (Constructor<?> withCause : constructors.messageAndCause()) {
+        // e.g. UncheckedIOException(String, IOException): usable when the cause fits.
+        if (cause == null || withCause.getParameterTypes()[1].isInstance(cause)) {
+          return (Throwable) withCause.newInstance(message, cause);
+        }
       }
       Throwable rebuilt;
       if (constructors.message() != null) {
@@ -163,6 +179,14 @@ final class ThrowableRebuilder {
         });
   }
 
+  private static int depth(Class<?> type) {
+    int depth = 0;
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+      depth++;
+    }
+    return depth;
+  }
+
   private static Constructor<?> constructor(Class<?> type, Class<?>... parameters) {
     try {
       Constructor<?> constructor = type.getDeclaredConstructor(parameters);
@@ -172,6 +196,9 @@ final class ThrowableRebuilder {
     }
   }
 
+  /**
+   * @param messageAndCause {@code (String, T extends Throwable)} constructors, widest T first
+   */
   private record Constructors(
-      Constructor<?> messageAndCause, Constructor<?> message, Constructor<?> none) {}
+      List<Constructor<?>> messageAndCause, Constructor<?> message, Constructor<?> none) {}
 }

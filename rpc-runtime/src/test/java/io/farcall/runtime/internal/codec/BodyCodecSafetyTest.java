@@ -158,6 +158,22 @@ class BodyCodecSafetyTest {
   }
 
   @Test
+  void aJdkClassKryoCouldOnlySerializeThroughJdkInternalsIsRefusedWhenAllowed() {
+    assertThatThrownBy(() -> new BodyCodec(List.of(Thread.class)))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("class java.lang.Thread cannot be allowed");
+    BodyCodec codec = new BodyCodec(List.of(java.util.BitSet.class));
+    ByteBuf body = Unpooled.buffer();
+    try {
+      codec.writeValue(body, java.util.BitSet.valueOf(new long[] {5}), Object.class);
+      assertThat(codec.readValue(body, Object.class))
+          .isEqualTo(java.util.BitSet.valueOf(new long[] {5}));
+    } finally {
+      body.release();
+    }
+  }
+
+  @Test
   void noAlwaysAllowedJdkClassNeedsAccessToJdkInternals() {
     PooledKryo pooled = new PooledKryo();
     AllowList allowList = new AllowList();
