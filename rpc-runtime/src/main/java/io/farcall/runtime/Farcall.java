@@ -23,10 +23,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
@@ -225,13 +223,11 @@ public final class Farcall implements AutoCloseable {
             settings.executorThreads(),
             60,
             TimeUnit.SECONDS,
-            settings.executorQueue() == 0
-                ? new SynchronousQueue<>()
-                : new ArrayBlockingQueue<>(settings.executorQueue()),
-            new DefaultThreadFactory("farcall-exec", true),
-            new ThreadPoolExecutor.AbortPolicy());
+            // Bounded by the dispatcher's admission control, which refuses at once when full.
+            new LinkedBlockingQueue<>(),
+            new DefaultThreadFactory("farcall-exec", true));
     executor.allowCoreThreadTimeOut(true);
-    dispatcher = new Dispatcher(codec, executor);
+    dispatcher = new Dispatcher(codec, executor, settings.executorQueue());
     server = new ServerTransport(bossGroup, ioGroup, transportConfig(), dispatcher);
     serverAddress = server.bind(settings.listenHost(), settings.port());
     log.info("listening on {}", serverAddress);

@@ -20,9 +20,12 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>A type is known and safe when it is one of the method's declared exception types, or a
  * concrete {@code Throwable} subclass that the caller's class loader can load without initialising
- * it, and it has a {@code (String, Throwable)}, {@code (String)} or {@code ()} constructor.
- * Undeclared {@link Error}s are never rebuilt as themselves: a remote {@code OutOfMemoryError} is
- * not a local one, and handlers of {@code Error} may act on the whole JVM.
+ * it, and it can be constructed: through a {@code (String, Throwable)}, {@code (String)} or {@code
+ * ()} constructor, or through one of its own constructors whose parameters can all be fed from the
+ * exception's travelling fields (matched by type, in declaration order), the message and the cause
+ * (as in {@code InvalidOperation(int whatOp, String why)}), provided the result then has the remote
+ * message. Undeclared {@link Error}s are never rebuilt as themselves: a remote {@code
+ * OutOfMemoryError} is not a local one, and handlers of {@code Error} may act on the whole JVM.
  *
  * <p>No constructor-less instantiation (Objenesis): a {@code Throwable} made that way has no
  * message, no settable cause and an immutable empty stack trace.
@@ -74,12 +77,14 @@ final class ThrowableRebuilder {
     }
     Throwable cause = data.cause() == null ? null : rebuild(data.cause());
     Class<?> type = resolve(data.type());
-    Throwable rebuilt = type == null ? null : instantiate(type, data.message(), cause);
+    Map<String, Object> fields =
+        type == null || data.fields() == null ? Map.of() : fieldDecoder.apply(data.fields());
+    Throwable rebuilt = type == null ? null : instantiate(type, data.message(), cause, fields);
     if (rebuilt == null) {
       rebuilt = new RemoteException(data.type(), data.message());
       attachCause(rebuilt, cause);
-    } else if (data.fields() != null) {
-      setFields(rebuilt, fieldDecoder.apply(data.fields()));
+    } else {
+      setFields(rebuilt, fields);
     }
     ThrowableData.Frame[] frames = data.stack() == null ? new ThrowableData.Frame[0] : data.stack();
     StackTraceElement[] stack = new StackTraceElement[frames.length];
@@ -121,7 +126,8 @@ final class ThrowableRebuilder {
     return type;
   }
 
-  private static Throwable instantiate(Class<?> type, String message, Throwable cause) {
+  private static Throwable instantiate(
+      Class<?> type, String message, Throwable cause, Map<String, Object> fields) {
     Constructors constructors = CONSTRUCTORS.get(type);
     try {
       for (Constructor<?> withCause : constructors.messageAndCause()) {
@@ -137,7 +143,10 @@ final class ThrowableRebuilder {
         // The type is what a caller's catch clause sees; a message it cannot take is lost.
         rebuilt = (Throwable) constructors.none().newInstance();
       } else {
-        return null;
+        rebuilt = fromFields(type, message, cause, fields);
+        if (rebuilt == null) {
+          return null;
+        }
       }
       attachCause(rebuilt, cause);
       return rebuilt;
@@ -149,6 +158,72 @@ final class ThrowableRebuilder {
       logger.debug("Cannot rebuild {}; it arrives as RemoteException", type.getName(), e);
       return null;
     }
+  }
+
+  /**
+   * Tries the type's own constructors (fewest parameters first), feeding each parameter from the
+   * next unused travelling field of the same type, else a {@code String} from the message and a
+   * {@code Throwable} from the cause. Keeps the first result whose message is the remote one.
+   */
+  private static Throwable fromFields(
+      Class<?> type, String message, Throwable cause, Map<String, Object> fields)
+      throws InstantiationException, IllegalAccessException {
+    Map<String, Field> declared = ExceptionFields.of(type);
+    List<Constructor<?>> candidates = new ArrayList<>(List.of(type.getDeclaredConstructors()));
+    candidates.sort(Comparator.comparingInt(Constructor::getParameterCount));
+    for (Constructor<?> c : candidates) {
+      Object[] args = bind(c.getParameterTypes(), message, cause, declared, fields);
+      if (args == null || !c.trySetAccessible()) {
+        continue;
+      }
+      Throwable t;
+      try {
+        t = (Throwable) c.newInstance(args);
+      } catch (InvocationTargetException e) {
+        continue; // the constructor rejected what we fed it
+      }
+      if (java.util.Objects.equals(t.getMessage(), message)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static Object[] bind(
+      Class<?>[] parameters,
+      String message,
+      Throwable cause,
+      Map<String, Field> declared,
+      Map<String, Object> values) {
+    Object[] args = new Object[parameters.length];
+    java.util.Set<String> used = new java.util.HashSet<>();
+    boolean messageUsed = false;
+    boolean causeUsed = false;
+    next:
+    for (int i = 0; i < parameters.length; i++) {
+      Class<?> p = parameters[i];
+      for (Map.Entry<String, Field> f : declared.entrySet()) {
+        if (f.getValue().getType() == p && values.containsKey(f.getKey()) && used.add(f.getKey())) {
+          args[i] = values.get(f.getKey());
+          if (args[i] == null && p.isPrimitive()) {
+            return null;
+          }
+          continue next;
+        }
+      }
+      if (p == String.class && !messageUsed) {
+        args[i] = message;
+        messageUsed = true;
+      } else if (Throwable.class.isAssignableFrom(p)
+          && !causeUsed
+          && (cause == null || p.isInstance(cause))) {
+        args[i] = cause;
+        causeUsed = true;
+      } else {
+        return null;
+      }
+    }
+    return args;
   }
 
   private static void attachCause(Throwable rebuilt, Throwable cause) {

@@ -13,8 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
@@ -33,11 +35,21 @@ public final class Dispatcher implements RequestHandler {
   private final ThreadPoolExecutor executor;
   private final Map<String, Map<String, ProviderMethod>> services = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Semaphore admission;
+  private final int admissionLimit;
   private volatile boolean draining;
 
-  public Dispatcher(BodyCodec codec, ThreadPoolExecutor executor) {
+  /**
+   * @param executor runs application code; its queue may be unbounded, because admission is bounded
+   *     here
+   * @param maxQueued how many admitted calls may wait for a thread; with the executor's threads,
+   *     the most calls admitted at once
+   */
+  public Dispatcher(BodyCodec codec, ThreadPoolExecutor executor, int maxQueued) {
     this.codec = codec;
     this.executor = executor;
+    this.admissionLimit = executor.getMaximumPoolSize() + maxQueued;
+    this.admission = new Semaphore(admissionLimit);
   }
 
   /** Serves {@code service} with {@code impl}; replaces any previous implementation. */
@@ -97,27 +109,34 @@ public final class Dispatcher implements RequestHandler {
       }
       return;
     }
+    if (!admission.tryAcquire()) {
+      request.release();
+      if (!oneway) {
+        replyStatus(
+            conn,
+            h.getRequestId(),
+            Status.STATUS_RESOURCE_EXHAUSTED,
+            "provider overloaded: "
+                + admissionLimit
+                + " calls running or waiting ("
+                + executor.getMaximumPoolSize()
+                + " threads)");
+      }
+      return;
+    }
     ServerCall call = new ServerCall(conn, request, method, deadline, oneway);
     inFlight.incrementAndGet();
     track(call);
     try {
       executor.execute(call);
     } catch (RejectedExecutionException e) {
+      // Only after shutdown: admission bounds the queue.
+      call.release();
       untrack(call);
       inFlight.decrementAndGet();
       request.release();
       if (!oneway) {
-        replyStatus(
-            conn,
-            h.getRequestId(),
-            draining ? Status.STATUS_UNAVAILABLE : Status.STATUS_RESOURCE_EXHAUSTED,
-            draining
-                ? "provider is shutting down"
-                : "provider overloaded: "
-                    + executor.getMaximumPoolSize()
-                    + " calls running and "
-                    + executor.getQueue().size()
-                    + " queued");
+        replyStatus(conn, h.getRequestId(), Status.STATUS_UNAVAILABLE, "provider is shutting down");
       }
     }
   }
@@ -159,6 +178,7 @@ public final class Dispatcher implements RequestHandler {
     private final long deadlineNanos;
     private final boolean oneway;
     volatile boolean cancelled;
+    private final AtomicBoolean admitted = new AtomicBoolean(true);
 
     ServerCall(
         ServerConnection conn,
@@ -201,6 +221,11 @@ public final class Dispatcher implements RequestHandler {
           return false;
         }
         args = codec.readArguments(request.body(), method.descriptor().parameterTypes());
+        if (request.body().isReadable()) {
+          // The arguments must be the whole body; anything else means the two sides disagree.
+          throw new IllegalArgumentException(
+              request.body().readableBytes() + " bytes left after the arguments");
+        }
       } catch (RuntimeException e) {
         reply(Status.STATUS_INVALID_ARGUMENT, "cannot decode arguments: " + e.getMessage(), null);
         return false;
@@ -277,7 +302,16 @@ public final class Dispatcher implements RequestHandler {
       }
     }
 
+    /** Gives back this call's admission permit; once, before its reply leaves. */
+    void release() {
+      if (admitted.compareAndSet(true, false)) {
+        admission.release();
+      }
+    }
+
     private void reply(Status status, String message, Consumer<ByteBuf> body) {
+      // Free the slot before the reply can reach the caller, so its next call finds it free.
+      release();
       if (oneway || cancelled) {
         return;
       }
@@ -293,6 +327,7 @@ public final class Dispatcher implements RequestHandler {
     }
 
     private void finish() {
+      release();
       untrack(this);
       inFlight.decrementAndGet();
     }

@@ -164,6 +164,30 @@ class BodyCodecErrorTest {
   }
 
   @Test
+  void anExceptionWithOnlyADomainConstructorIsRebuiltFromItsFields() {
+    BodyCodec sender = new BodyCodec(List.of());
+    BodyCodec receiver = new BodyCodec(List.of());
+    sender.allowInterface(Fixtures.Divider.class);
+    receiver.allowInterface(Fixtures.Divider.class);
+    Fixtures.DivisionRefused error = new Fixtures.DivisionRefused(7, "division by zero");
+    ByteBuf body = Unpooled.buffer();
+    Throwable rebuilt;
+    try {
+      sender.writeError(body, error);
+      rebuilt = receiver.readError(body, new Class<?>[] {Fixtures.DivisionRefused.class}, LOADER);
+    } finally {
+      body.release();
+    }
+
+    assertThat(rebuilt)
+        .isExactlyInstanceOf(Fixtures.DivisionRefused.class)
+        .hasMessage("cannot divide 7: division by zero");
+    assertThat(((Fixtures.DivisionRefused) rebuilt).dividend()).isEqualTo(7);
+    assertThat(((Fixtures.DivisionRefused) rebuilt).why()).isEqualTo("division by zero");
+    assertSameStack(rebuilt, error);
+  }
+
+  @Test
   void anExceptionWithoutAUsableConstructorArrivesAsRemoteException() {
     Throwable rebuilt = roundTrip(new DomainOnly(5), DECLARED, LOADER);
 

@@ -187,4 +187,29 @@ final class Fixtures {
       super("code " + code);
     }
   }
+
+  /** Declares an exception that has only a domain constructor. */
+  public interface Divider {
+    int divide(int dividend, int divisor) throws DivisionRefused;
+  }
+
+  /** Only a domain constructor, whose parameters are its own fields. */
+  public static class DivisionRefused extends Exception {
+    private final int dividend;
+    private final String why;
+
+    public DivisionRefused(int dividend, String why) {
+      super("cannot divide " + dividend + ": " + why);
+      this.dividend = dividend;
+      this.why = why;
+    }
+
+    public int dividend() {
+      return dividend;
+    }
+
+    public String why() {
+      return why;
+    }
+  }
 }
