@@ -1,9 +1,12 @@
 package io.farcall.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
@@ -180,6 +183,25 @@ class MalformedInputTest {
       assertThat(reply.getStatus()).isEqualTo(Status.STATUS_INVALID_ARGUMENT);
       assertHeartbeatAnswered(s);
     }
+  }
+
+  @Test
+  void aCallWhoseFrameWouldExceedTheMaximumFailsOnTheCallerWithoutSendingAnything() {
+    try (Farcall small =
+        Farcall.builder().registry(zk.connectString()).maxFrameSize(MAX_FRAME).build()) {
+      Greeter g = small.stub(Greeter.class);
+      assertThatThrownBy(() -> g.greet("x".repeat(MAX_FRAME)))
+          .isInstanceOf(RpcException.class)
+          .hasMessageContaining("maximum frame size");
+      assertThat(g.greet("small")).isEqualTo("hello small");
+    }
+  }
+
+  @Test
+  void aReplyOverTheProvidersMaximumBecomesAnErrorReplyNotABrokenConnection() {
+    // The provider's limit is MAX_FRAME; this reply repeats the name well past it.
+    Throwable t = catchThrowable(() -> greeter.greet("y".repeat(1000), 100));
+    assertThat(t).isInstanceOf(RpcException.class).hasMessageContaining("maximum frame size");
   }
 
   /** A type no @Remote interface of the provider mentions. */

@@ -37,6 +37,24 @@ public final class NettyLeakExtension implements BeforeAllCallback, AfterAllCall
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
+    List<String> found = drainLeakReports();
+    if (!found.isEmpty()) {
+      throw new AssertionError(
+          "Netty reported "
+              + found.size()
+              + " leak(s) in "
+              + context.getDisplayName()
+              + ":\n"
+              + String.join("\n\n", found));
+    }
+  }
+
+  /**
+   * Makes Netty look for collected, unreleased buffers, and returns (and forgets) the leaks it
+   * reported since the last call.
+   */
+  public static List<String> drainLeakReports() throws InterruptedException {
+    install();
     for (int i = 0; i < 3; i++) {
       System.gc();
       Thread.sleep(50);
@@ -50,17 +68,9 @@ public final class NettyLeakExtension implements BeforeAllCallback, AfterAllCall
         }
       }
     }
-    if (!LEAKS.isEmpty()) {
-      List<String> found = List.copyOf(LEAKS);
-      LEAKS.clear();
-      throw new AssertionError(
-          "Netty reported "
-              + found.size()
-              + " leak(s) in "
-              + context.getDisplayName()
-              + ":\n"
-              + String.join("\n\n", found));
-    }
+    List<String> found = List.copyOf(LEAKS);
+    LEAKS.clear();
+    return found;
   }
 
   private static synchronized void install() {

@@ -162,7 +162,7 @@ final class ClientCall implements ResponseListener {
     long remainingMicros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(remainingNanos));
     Header.Builder header =
         Header.newBuilder()
-            .setVersion(1)
+            .setVersion(Frame.PROTOCOL_VERSION)
             .setKind(Kind.KIND_REQUEST)
             .setService(invoker.service.name())
             .setMethod(method.key())

@@ -158,15 +158,17 @@ public final class Dispatcher implements RequestHandler {
 
   private static void replyStatus(
       ServerConnection conn, long requestId, Status status, String message) {
-    conn.reply(
-        Header.newBuilder()
-            .setVersion(1)
-            .setKind(Kind.KIND_RESPONSE)
-            .setRequestId(requestId)
-            .setStatus(status)
-            .setStatusMessage(message)
-            .build(),
-        null);
+    conn.reply(response(requestId, status, message), null);
+  }
+
+  private static Header response(long requestId, Status status, String message) {
+    return Header.newBuilder()
+        .setVersion(Frame.PROTOCOL_VERSION)
+        .setKind(Kind.KIND_RESPONSE)
+        .setRequestId(requestId)
+        .setStatus(status)
+        .setStatusMessage(message)
+        .build();
   }
 
   /** One request accepted for execution. */
@@ -315,15 +317,7 @@ public final class Dispatcher implements RequestHandler {
       if (oneway || cancelled) {
         return;
       }
-      conn.reply(
-          Header.newBuilder()
-              .setVersion(1)
-              .setKind(Kind.KIND_RESPONSE)
-              .setRequestId(requestId)
-              .setStatus(status)
-              .setStatusMessage(message)
-              .build(),
-          body);
+      conn.reply(response(requestId, status, message), body);
     }
 
     private void finish() {

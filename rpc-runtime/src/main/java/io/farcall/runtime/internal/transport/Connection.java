@@ -202,7 +202,7 @@ public final class Connection {
     link.writes.enqueue(
         encoder.encode(
             Header.newBuilder()
-                .setVersion(FrameDecoder.PROTOCOL_VERSION)
+                .setVersion(Frame.PROTOCOL_VERSION)
                 .setKind(Kind.KIND_CANCEL)
                 .setRequestId(requestId)
                 .build(),
@@ -297,7 +297,7 @@ public final class Connection {
           writes.enqueue(
               encoder.encode(
                   Header.newBuilder()
-                      .setVersion(FrameDecoder.PROTOCOL_VERSION)
+                      .setVersion(Frame.PROTOCOL_VERSION)
                       .setKind(Kind.KIND_HEARTBEAT)
                       .build(),
                   null),

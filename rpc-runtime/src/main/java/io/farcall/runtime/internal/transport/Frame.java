@@ -9,6 +9,9 @@ import io.netty.buffer.DefaultByteBufHolder;
  * reference to the body; whoever receives a frame must {@link #release()} it.
  */
 public final class Frame extends DefaultByteBufHolder {
+  /** The protocol version this side speaks and accepts (the header's {@code version}). */
+  public static final int PROTOCOL_VERSION = 1;
+
   private final Header header;
 
   public Frame(Header header, ByteBuf body) {

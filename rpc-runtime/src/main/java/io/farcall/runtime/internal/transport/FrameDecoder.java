@@ -16,8 +16,6 @@ import java.io.IOException;
  * connection close, because the stream can no longer be trusted.
  */
 final class FrameDecoder extends LengthFieldBasedFrameDecoder {
-  static final int PROTOCOL_VERSION = 1;
-
   FrameDecoder(int maxFrameSize) {
     // The length counts what follows the 4-byte prefix; the decoder's maximum counts the prefix
     // too.
@@ -55,12 +53,12 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     } catch (IOException e) {
       throw new CorruptedFrameException("header does not parse: " + e.getMessage(), e);
     }
-    if (header.getVersion() != PROTOCOL_VERSION) {
+    if (header.getVersion() != Frame.PROTOCOL_VERSION) {
       throw new CorruptedFrameException(
           "unsupported protocol version "
               + header.getVersion()
               + " (this side speaks "
-              + PROTOCOL_VERSION
+              + Frame.PROTOCOL_VERSION
               + ")");
     }
     frame.skipBytes(headerLength);

@@ -97,7 +97,7 @@ public final class ServerTransport implements AutoCloseable {
       if (c != null && c.isActive()) {
         c.reply(
             Header.newBuilder()
-                .setVersion(FrameDecoder.PROTOCOL_VERSION)
+                .setVersion(Frame.PROTOCOL_VERSION)
                 .setKind(Kind.KIND_GOAWAY)
                 .build(),
             null);
@@ -141,7 +141,7 @@ public final class ServerTransport implements AutoCloseable {
           frame.release();
           conn.reply(
               Header.newBuilder()
-                  .setVersion(FrameDecoder.PROTOCOL_VERSION)
+                  .setVersion(Frame.PROTOCOL_VERSION)
                   .setKind(Kind.KIND_HEARTBEAT)
                   .setRequestId(h.getRequestId())
                   .build(),

@@ -1,0 +1,69 @@
+package io.farcall.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class FarcallSettingsTest {
+  @Test
+  void defaultsAreZeroConfigLoopbackAndAnyFreePort() {
+    FarcallSettings s = Farcall.builder().settings();
+    assertThat(s.registry()).isNull();
+    assertThat(s.advertisedHost()).isEqualTo("127.0.0.1");
+    assertThat(s.listenHost()).isEqualTo("127.0.0.1");
+    assertThat(s.port()).isZero();
+    assertThat(s.basePath()).isEqualTo("/farcall");
+    assertThat(s.maxFrameSize()).isEqualTo(8 * 1024 * 1024);
+  }
+
+  @Test
+  void optionsByNameAcceptTheDocumentedForms() {
+    FarcallSettings s =
+        Farcall.builder()
+            .option("registry", "127.0.0.1:2181,127.0.0.2:2181")
+            .option("port", "7000")
+            .option("timeout", "3s")
+            .option("basepath", "/shop")
+            .option("maxframesize", "1m")
+            .option("threads", "8")
+            .option("queue", "0")
+            .settings();
+    assertThat(s.registry()).isEqualTo("127.0.0.1:2181,127.0.0.2:2181");
+    assertThat(s.port()).isEqualTo(7000);
+    assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(s.basePath()).isEqualTo("/shop");
+    assertThat(s.maxFrameSize()).isEqualTo(1024 * 1024);
+    assertThat(s.executorThreads()).isEqualTo(8);
+    assertThat(s.executorQueue()).isZero();
+    assertThat(Farcall.builder().option("timeout", "500").settings().timeout())
+        .isEqualTo(Duration.ofMillis(500));
+    assertThat(Farcall.builder().option("timeout", "250ms").settings().timeout())
+        .isEqualTo(Duration.ofMillis(250));
+  }
+
+  @Test
+  void anUnknownOptionIsRefusedWithTheKnownOnes() {
+    assertThatThrownBy(() -> Farcall.builder().option("prot", "7000"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown option 'prot'")
+        .hasMessageContaining("port");
+  }
+
+  @Test
+  void aBadValueIsRefusedWithAMessageNamingTheOptionAndWhatItAccepts() {
+    assertThatThrownBy(() -> Farcall.builder().option("port", "seventy"))
+        .hasMessageContaining("'port'")
+        .hasMessageContaining("0-65535");
+    assertThatThrownBy(() -> Farcall.builder().option("port", "70000"))
+        .hasMessageContaining("'port'");
+    assertThatThrownBy(() -> Farcall.builder().option("timeout", "soon"))
+        .hasMessageContaining("'timeout'")
+        .hasMessageContaining("ms");
+    assertThatThrownBy(() -> Farcall.builder().option("basepath", "farcall/"))
+        .hasMessageContaining("'basepath'");
+    assertThatThrownBy(() -> Farcall.builder().maxFrameSize(10))
+        .hasMessageContaining("'maxframesize'");
+  }
+}
