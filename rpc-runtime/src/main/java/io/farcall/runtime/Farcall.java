@@ -121,7 +121,12 @@ public final class Farcall implements AutoCloseable {
         settings.maxFrameSize(), settings.connectTimeout(), settings.heartbeatInterval());
   }
 
-  static Farcall start(FarcallSettings settings) {
+  /**
+   * Starts a runtime with {@code settings} (see {@link FarcallSettings.Builder#build()}).
+   *
+   * @throws io.farcall.RpcException if the registry cannot be reached
+   */
+  public static Farcall start(FarcallSettings settings) {
     return new Farcall(settings);
   }
 

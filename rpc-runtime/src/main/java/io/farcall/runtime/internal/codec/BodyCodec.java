@@ -46,7 +46,7 @@ import org.apache.logging.log4j.Logger;
  * <p><b>Threads.</b> Thread-safe; one instance per runtime. Kryo instances are pooled.
  */
 public final class BodyCodec {
-  private static final Logger logger = LogManager.getLogger();
+  private static final Logger logger = LogManager.getLogger(BodyCodec.class);
 
   /** The records an error body is made of; allowed in every codec. */
   private static final ImmutableList<Class<?>> ERROR_DATA_TYPES =

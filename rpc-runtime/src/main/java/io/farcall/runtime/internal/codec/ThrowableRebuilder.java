@@ -31,7 +31,7 @@ import org.apache.logging.log4j.Logger;
  * message, no settable cause and an immutable empty stack trace.
  */
 final class ThrowableRebuilder {
-  private static final Logger logger = LogManager.getLogger();
+  private static final Logger logger = LogManager.getLogger(ThrowableRebuilder.class);
 
   private static final ClassValue<Constructors> CONSTRUCTORS =
       new ClassValue<>() {

@@ -141,6 +141,10 @@ final class EmbeddedZooKeeper implements AutoCloseable {
     properties.setProperty("admin.enableServer", "false");
     properties.setProperty("autopurge.purgeInterval", "0");
     ZooKeeperServerEmbedded server = null;
+    // ZooKeeper's NIO server installs a JVM-wide default uncaught exception handler when its class
+    // loads; the application hosting us keeps its own.
+    Thread.UncaughtExceptionHandler applicationHandler =
+        Thread.getDefaultUncaughtExceptionHandler();
     try {
       server =
           ZooKeeperServerEmbedded.builder()
@@ -150,8 +154,10 @@ final class EmbeddedZooKeeper implements AutoCloseable {
               .exitHandler(ExitHandler.LOG_ONLY)
               .build();
       server.start(startTimeout.toMillis());
+      Thread.setDefaultUncaughtExceptionHandler(applicationHandler);
       return new EmbeddedZooKeeper(address, baseDir, server);
     } catch (Exception e) {
+      Thread.setDefaultUncaughtExceptionHandler(applicationHandler);
       if (server != null) {
         server.close();
       }

@@ -1,0 +1,99 @@
+package io.farcall.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.declaresField;
+import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import java.lang.instrument.Instrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Installs the two hooks. Types are matched by annotation names read from the class file, before
+ * the class is defined, so classes that carry neither annotation cost one cheap check and are left
+ * untouched.
+ *
+ * <ul>
+ *   <li>{@code @Export} classes: {@link ExportAdvice} on every constructor exports the instance
+ *       when the constructor of its own class finishes;
+ *   <li>classes declaring {@code @RemoteRef} fields: {@link RemoteRefVisitor} fills each such field
+ *       with its stub right after the super constructor call (instance fields) or at the start of
+ *       class initialisation (static fields).
+ * </ul>
+ */
+final class Instrumentations {
+  static final String EXPORT = "io.farcall.Export";
+  static final String REMOTE_REF = "io.farcall.RemoteRef";
+
+  private static final Logger log = LogManager.getLogger(Instrumentations.class);
+
+  private Instrumentations() {}
+
+  static void install(Instrumentation inst) {
+    new AgentBuilder.Default()
+        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+        .with(AgentBuilder.RedefinitionStrategy.DISABLED)
+        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+        .with(new ErrorListener())
+        .ignore(
+            nameStartsWith("java.")
+                .or(nameStartsWith("javax."))
+                .or(nameStartsWith("jdk."))
+                .or(nameStartsWith("sun."))
+                .or(nameStartsWith("com.sun."))
+                .or(nameStartsWith("io.farcall.shaded."))
+                .or(nameStartsWith("io.farcall.runtime."))
+                .or(nameStartsWith("io.farcall.agent."))
+                .or(isSynthetic()))
+        .type(isAnnotatedWith(named(EXPORT)).and(not(isInterface())))
+        .transform(
+            (builder, type, loader, module, domain) ->
+                builder.visit(Advice.to(ExportAdvice.class).on(isConstructor())))
+        .type(declaresField(isAnnotatedWith(named(REMOTE_REF))).and(not(isInterface())))
+        .transform(
+            (builder, type, loader, module, domain) -> builder.visit(new RemoteRefVisitor(type)))
+        .installOn(inst);
+  }
+
+  /** Inlined at the end of each constructor of an {@code @Export} class. */
+  static final class ExportAdvice {
+    private ExportAdvice() {}
+
+    @Advice.OnMethodExit
+    static void exit(@Advice.This Object self, @Advice.Origin Class<?> type) {
+      // A subclass's constructor runs ours first; export once, when the object is complete.
+      if (self.getClass() == type) {
+        Hooks.exported(self);
+      }
+    }
+  }
+
+  /** Reports classes that could not be hooked; the class still loads unchanged. */
+  private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
+    @Override
+    public void onError(
+        String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
+      log.error("Farcall could not instrument {}: {}", typeName, error.toString(), error);
+    }
+
+    @Override
+    public void onTransformation(
+        TypeDescription type,
+        ClassLoader loader,
+        JavaModule module,
+        boolean loaded,
+        DynamicType dynamicType) {
+      log.debug("instrumented {}", type.getName());
+    }
+  }
+}
