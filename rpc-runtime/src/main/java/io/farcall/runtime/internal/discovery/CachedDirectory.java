@@ -3,9 +3,11 @@ package io.farcall.runtime.internal.discovery;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -32,6 +34,13 @@ final class CachedDirectory implements ServiceDirectory, AutoCloseable {
   private final Executor events;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile List<Endpoint> endpoints = List.of();
+
+  /**
+   * Instances this JVM registered: known to be alive without waiting for ZooKeeper to tell, so an
+   * application that exports a service and calls it at once finds it.
+   */
+  private final Set<Endpoint> local = ConcurrentHashMap.newKeySet();
+
   private volatile CountDownLatch initialLoad;
 
   CachedDirectory(String service, ServiceCache<Map<String, String>> cache, Executor events) {
@@ -82,13 +91,26 @@ final class CachedDirectory implements ServiceDirectory, AutoCloseable {
     listeners.add(requireNonNull(onChange, "onChange"));
   }
 
+  void addLocal(Endpoint endpoint) {
+    local.add(endpoint);
+    refresh();
+  }
+
+  void removeLocal(Endpoint endpoint) {
+    local.remove(endpoint);
+    refresh();
+  }
+
   private synchronized void refresh() {
-    List<Endpoint> fresh =
-        cache.getInstances().stream()
-            .filter(SafeJsonInstanceSerializer::isUsable)
-            .map(CachedDirectory::toEndpoint)
-            .sorted(Comparator.comparing(Endpoint::id))
-            .toList();
+    Map<String, Endpoint> byId = new TreeMap<>();
+    for (Endpoint e : local) {
+      byId.put(e.id(), e);
+    }
+    cache.getInstances().stream()
+        .filter(SafeJsonInstanceSerializer::isUsable)
+        .map(CachedDirectory::toEndpoint)
+        .forEach(e -> byId.putIfAbsent(e.id(), e));
+    List<Endpoint> fresh = List.copyOf(byId.values());
     if (fresh.equals(endpoints)) {
       return;
     }

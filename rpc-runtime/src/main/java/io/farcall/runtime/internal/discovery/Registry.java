@@ -261,6 +261,10 @@ public final class Registry implements AutoCloseable {
           e);
     }
     LOG.debug("Registered {} at {}:{} as {}", service, host, port, instance.getId());
+    CachedDirectory directory = directories.get(service);
+    if (directory != null) {
+      directory.addLocal(registration.endpoint());
+    }
     return registration;
   }
 
@@ -303,6 +307,11 @@ public final class Registry implements AutoCloseable {
             .threadFactory(null)
             .build();
     CachedDirectory directory = new CachedDirectory(service, cache, events);
+    for (InstanceRegistration r : registrations) {
+      if (r.instance.getName().equals(service)) {
+        directory.addLocal(r.endpoint());
+      }
+    }
     try {
       directory.start();
     } catch (Exception e) {
@@ -484,6 +493,10 @@ public final class Registry implements AutoCloseable {
       }
       closed = true;
       registrations.remove(this);
+      CachedDirectory directory = directories.get(instance.getName());
+      if (directory != null) {
+        directory.removeLocal(endpoint);
+      }
       if (!deregister) {
         return;
       }

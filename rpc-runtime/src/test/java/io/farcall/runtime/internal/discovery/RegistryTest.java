@@ -55,6 +55,21 @@ class RegistryTest {
   }
 
   @Test
+  void aRegistrysOwnRegistrationIsInItsDirectoryTheMomentRegisterReturns() throws Exception {
+    provider = Registry.start(config());
+    ServiceDirectory directory = provider.directory("acme.shop.Inventory");
+    assertThat(directory.endpoints()).isEmpty();
+
+    // No waiting for ZooKeeper's watch: this JVM knows its own provider is alive.
+    Registration registration =
+        provider.register("acme.shop.Inventory", "127.0.0.1", 7001, Map.of());
+    assertThat(directory.endpoints()).containsExactly(registration.endpoint());
+
+    registration.close();
+    await("the closed registration gone", () -> directory.endpoints().isEmpty());
+  }
+
+  @Test
   void aDirectoryCreatedAfterRegistrationLoadsTheProvidersBeforeItIsReturned() {
     provider = Registry.start(config());
     Registration first = provider.register("svc", "127.0.0.1", 7001, Map.of());

@@ -1,0 +1,228 @@
+package io.farcall.agent.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A real JVM started by a test, usually with {@code -javaagent:} pointing at the built agent jar.
+ * Its output (stdout and stderr merged) is collected line by line and echoed with a prefix. {@link
+ * #close()} stops it (gracefully first, then forcibly); {@link JvmProcesses} closes every JVM a
+ * test started, whatever happened.
+ */
+final class Jvm implements AutoCloseable {
+  static final Path AGENT_JAR = Path.of(System.getProperty("farcall.agentJar"));
+  static final Path TEST_CLASSES = Path.of(System.getProperty("farcall.testClasses"));
+  static final Path ANNOTATIONS_JAR =
+      Path.of(System.getProperty("farcall.appLibs"), "rpc-annotations.jar");
+  static final Path HOST_LIBS = Path.of(System.getProperty("farcall.hostLibs"));
+
+  /** The JDKs to run applications on: this one, and Temurin 25 where it is installed. */
+  static List<String> javaHomes() {
+    List<String> homes = new ArrayList<>(List.of(System.getProperty("java.home")));
+    try (Stream<Path> jvms = Files.list(Path.of("/usr/lib/jvm"))) {
+      jvms.filter(p -> p.getFileName().toString().startsWith("temurin-25"))
+          .filter(p -> Files.isExecutable(p.resolve("bin/java")))
+          .findFirst()
+          .ifPresent(p -> homes.add(p.toString()));
+    } catch (IOException e) {
+      // no /usr/lib/jvm: this JDK only
+    }
+    return homes;
+  }
+
+  private final String name;
+  private final Process process;
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final Thread reader;
+
+  private Jvm(String name, Process process) {
+    this.name = name;
+    this.process = process;
+    this.reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                  System.out.println("[" + name + "] " + line);
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+            },
+            "output-" + name);
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  List<String> lines() {
+    return List.copyOf(lines);
+  }
+
+  String output() {
+    return String.join("\n", lines);
+  }
+
+  /** Waits for a line matching {@code test}; fails with the output so far if none comes in time. */
+  String awaitLine(Predicate<String> test, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() - end < 0) {
+      for (String line : lines) {
+        if (test.test(line)) {
+          return line;
+        }
+      }
+      if (!process.isAlive() && !reader.isAlive()) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(
+        name + " printed no expected line within " + timeout + "; output:\n" + output());
+  }
+
+  /** Waits for the JVM to exit by itself and returns its status; fails if it does not in time. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " did not exit within " + timeout + "; output:\n" + output());
+    }
+    reader.join(5_000);
+    return process.exitValue();
+  }
+
+  /** Closes the JVM's standard input (test applications exit when it ends). */
+  void closeInput() throws IOException {
+    OutputStream in = process.getOutputStream();
+    in.close();
+  }
+
+  /** Stops the JVM: SIGKILL at once, as {@code kill -9} would. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      try {
+        closeInput();
+      } catch (IOException e) {
+        // already closed
+      }
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  static final class Builder {
+    private final String name;
+    private String javaHome = System.getProperty("java.home");
+    private String agentOptions;
+    private boolean agent = true;
+    private final List<Path> classpath = new ArrayList<>();
+    private final List<String> jvmArgs = new ArrayList<>();
+    private final Map<String, String> env = new HashMap<>();
+    private String mainClass;
+    private final List<String> args = new ArrayList<>();
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    Builder javaHome(String home) {
+      this.javaHome = home;
+      return this;
+    }
+
+    /** Options after {@code -javaagent:rpc-agent.jar=}; null for none. */
+    Builder agentOptions(String options) {
+      this.agentOptions = options;
+      return this;
+    }
+
+    Builder withoutAgent() {
+      this.agent = false;
+      return this;
+    }
+
+    Builder classpath(Path... entries) {
+      classpath.addAll(List.of(entries));
+      return this;
+    }
+
+    /** The usual application classpath: the test applications and the annotations jar only. */
+    Builder appClasspath() {
+      return classpath(TEST_CLASSES, ANNOTATIONS_JAR);
+    }
+
+    Builder jvmArg(String arg) {
+      jvmArgs.add(arg);
+      return this;
+    }
+
+    Builder env(String key, String value) {
+      env.put(key, value);
+      return this;
+    }
+
+    Builder main(String mainClass, String... args) {
+      this.mainClass = mainClass;
+      this.args.addAll(List.of(args));
+      return this;
+    }
+
+    Jvm start(JvmProcesses processes) throws IOException {
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(javaHome, "bin", "java").toString());
+      command.add("-Xshare:auto");
+      command.add("-XX:TieredStopAtLevel=1");
+      if (agent) {
+        command.add("-javaagent:" + AGENT_JAR + (agentOptions == null ? "" : "=" + agentOptions));
+      }
+      command.addAll(jvmArgs);
+      command.add("-cp");
+      command.add(
+          classpath.stream()
+              .map(Path::toString)
+              .collect(Collectors.joining(java.io.File.pathSeparator)));
+      command.add(mainClass);
+      command.addAll(args);
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      pb.environment().keySet().removeIf(k -> k.startsWith("FARCALL_"));
+      pb.environment().putAll(env);
+      Jvm jvm = new Jvm(name, pb.start());
+      processes.add(jvm);
+      return jvm;
+    }
+  }
+}
