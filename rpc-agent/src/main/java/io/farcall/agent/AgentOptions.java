@@ -80,7 +80,7 @@ final class AgentOptions {
     chosen.putAll(parseAgentArgs(agentArgs));
     String logLevel = AgentLogging.checkLevel(chosen.getOrDefault(LOGLEVEL, "INFO"));
     chosen.remove(LOGLEVEL);
-    FarcallSettings.Builder b = io.farcall.runtime.Farcall.builder();
+    FarcallSettings.Builder b = FarcallSettings.builder();
     for (Map.Entry<String, String> e : chosen.entrySet()) {
       if (!FarcallSettings.OPTION_NAMES.containsKey(e.getKey())) {
         throw new IllegalArgumentException(

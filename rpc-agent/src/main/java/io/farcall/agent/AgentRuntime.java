@@ -15,8 +15,6 @@ import org.apache.logging.log4j.Logger;
  * never touches Farcall pays nothing. Instrumented code reaches it through {@link Hooks}.
  */
 final class AgentRuntime {
-  private static final Logger log = LogManager.getLogger(AgentRuntime.class);
-
   private static volatile FarcallSettings settings;
   private static volatile Farcall farcall;
 
@@ -53,6 +51,9 @@ final class AgentRuntime {
         }
         Farcall started = Farcall.start(s);
         Runtime.getRuntime().addShutdownHook(new Thread(started::close, "farcall-shutdown"));
+        // Looked up here, not in a static field: premain loads this class and should not load
+        // logging.
+        Logger log = LogManager.getLogger(AgentRuntime.class);
         log.info("Farcall started: {}", s);
         farcall = started;
       }

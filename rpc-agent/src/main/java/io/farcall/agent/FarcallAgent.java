@@ -36,7 +36,7 @@ public final class FarcallAgent {
     try {
       AgentLogging.configure(options.logLevel());
       AgentRuntime.configure(options.settings());
-      Instrumentations.install(inst);
+      inst.addTransformer(new PrefilterTransformer(), false);
     } catch (RuntimeException | LinkageError e) {
       System.err.println("farcall: agent not installed, the application runs without it: " + e);
     }

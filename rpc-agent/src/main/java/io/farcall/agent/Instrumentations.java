@@ -9,7 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
-import java.lang.instrument.Instrumentation;
+import java.lang.instrument.ClassFileTransformer;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -35,12 +35,14 @@ final class Instrumentations {
   static final String EXPORT = "io.farcall.Export";
   static final String REMOTE_REF = "io.farcall.RemoteRef";
 
-  private static final Logger log = LogManager.getLogger(Instrumentations.class);
-
   private Instrumentations() {}
 
-  static void install(Instrumentation inst) {
-    new AgentBuilder.Default()
+  /**
+   * The Byte Buddy transformer with both hooks. Built when {@link PrefilterTransformer} meets the
+   * first class that mentions a Farcall annotation, so premain loads no Byte Buddy class.
+   */
+  static ClassFileTransformer transformer() {
+    return new AgentBuilder.Default()
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
         .with(AgentBuilder.RedefinitionStrategy.DISABLED)
         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
@@ -62,7 +64,7 @@ final class Instrumentations {
         .type(declaresField(isAnnotatedWith(named(REMOTE_REF))).and(not(isInterface())))
         .transform(
             (builder, type, loader, module, domain) -> builder.visit(new RemoteRefVisitor(type)))
-        .installOn(inst);
+        .makeRaw();
   }
 
   /** Inlined at the end of each constructor of an {@code @Export} class. */
@@ -80,6 +82,8 @@ final class Instrumentations {
 
   /** Reports classes that could not be hooked; the class still loads unchanged. */
   private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
+    private static final Logger log = LogManager.getLogger(Instrumentations.class);
+
     @Override
     public void onError(
         String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {

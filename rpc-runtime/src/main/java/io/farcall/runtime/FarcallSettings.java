@@ -62,7 +62,8 @@ public final class FarcallSettings {
     this.allowedTypes = List.copyOf(b.allowedTypes);
   }
 
-  static Builder builder() {
+  /** A builder with every setting at its default; {@link Farcall#builder()} is the same. */
+  public static Builder builder() {
     return new Builder();
   }
 
