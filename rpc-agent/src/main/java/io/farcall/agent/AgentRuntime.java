@@ -49,6 +49,7 @@ final class AgentRuntime {
         if (s == null) {
           throw new IllegalStateException("the Farcall agent was not started");
         }
+        initKryoWithoutUnsafe();
         Farcall started = Farcall.start(s);
         Runtime.getRuntime().addShutdownHook(new Thread(started::close, "farcall-shutdown"));
         // Looked up here, not in a static field: premain loads this class and should not load
@@ -58,6 +59,28 @@ final class AgentRuntime {
         farcall = started;
       }
       return farcall;
+    }
+  }
+
+  /**
+   * Our (relocated) copy of Kryo decides once, when its Util class initialises, whether to use
+   * sun.misc.Unsafe, which newer JDKs warn about on standard error; Farcall's codec needs none of
+   * it. The property is shared with any Kryo of the application, so it is set only for that moment.
+   */
+  private static void initKryoWithoutUnsafe() {
+    String previous = System.getProperty("kryo.unsafe");
+    System.setProperty("kryo.unsafe", "false");
+    try {
+      Class.forName(
+          "com.esotericsoftware.kryo.util.Util", true, AgentRuntime.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("the agent jar is incomplete", e);
+    } finally {
+      if (previous == null) {
+        System.clearProperty("kryo.unsafe");
+      } else {
+        System.setProperty("kryo.unsafe", previous);
+      }
     }
   }
 

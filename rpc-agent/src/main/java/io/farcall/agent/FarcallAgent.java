@@ -34,6 +34,11 @@ public final class FarcallAgent {
       return;
     }
     try {
+      // Our copy of Byte Buddy (the name is relocated with it) needs no sun.misc.Unsafe, whose
+      // use newer JDKs warn about on standard error.
+      if (System.getProperty("net.bytebuddy.safe") == null) {
+        System.setProperty("net.bytebuddy.safe", "true");
+      }
       AgentLogging.configure(options.logLevel());
       AgentRuntime.configure(options.settings());
       inst.addTransformer(new PrefilterTransformer(), false);

@@ -46,6 +46,10 @@ class ProvidersAndConsumerIT {
             "DONE")
         .anyMatch(l -> l.matches("constructor-saw=provider-[AB]"))
         .anyMatch(l -> l.matches("static-field=provider-[AB]"));
+    // Nothing the agent bundles makes the JDK warn (newer JDKs warn about sun.misc.Unsafe use).
+    for (Jvm jvm : List.of(a, b, consumer)) {
+      assertThat(jvm.lines()).as(jvm.output()).noneMatch(l -> l.startsWith("WARNING:"));
+    }
   }
 
   private Jvm provider(String name, String javaHome, String options) throws Exception {
