@@ -22,10 +22,12 @@ import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 
 /**
- * A standalone ZooKeeper server inside this JVM, for zero-config: it listens on loopback only,
- * keeps its data in a temporary directory deleted on {@link #close()}, and has no admin server.
+ * A standalone ZooKeeper server inside this JVM, for zero-config and for development tools (the
+ * agent jar's {@code zookeeper} command, through {@code FarcallOps.startZooKeeper}): it listens on
+ * loopback only, keeps its data in a temporary directory deleted on {@link #close()}, and has no
+ * admin server.
  */
-final class EmbeddedZooKeeper implements AutoCloseable {
+public final class EmbeddedZooKeeper implements AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(EmbeddedZooKeeper.class);
 
   private final InetSocketAddress address;
@@ -122,7 +124,7 @@ final class EmbeddedZooKeeper implements AutoCloseable {
    *
    * @throws IOException if the server could not start for any other reason
    */
-  static EmbeddedZooKeeper tryStart(InetSocketAddress address, Duration startTimeout)
+  public static EmbeddedZooKeeper tryStart(InetSocketAddress address, Duration startTimeout)
       throws IOException {
     // Checked first because ZooKeeper reports a taken port only by logging it and never finishing
     // its start, which would cost us the whole start timeout.
@@ -195,7 +197,7 @@ final class EmbeddedZooKeeper implements AutoCloseable {
     return address;
   }
 
-  String connectString() {
+  public String connectString() {
     return address.getAddress().getHostAddress() + ":" + address.getPort();
   }
 

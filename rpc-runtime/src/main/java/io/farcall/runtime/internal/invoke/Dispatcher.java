@@ -148,6 +148,14 @@ public final class Dispatcher implements RequestHandler {
     }
   }
 
+  @Override
+  public Status health(String service) {
+    if (!services.containsKey(service)) {
+      return Status.STATUS_NOT_FOUND;
+    }
+    return draining ? Status.STATUS_UNAVAILABLE : Status.STATUS_OK;
+  }
+
   private static void track(ServerCall call) {
     call.conn.calls().put(call.requestId, call);
   }

@@ -191,6 +191,21 @@ public final class Connection {
   }
 
   /**
+   * Sends a heartbeat that asks whether the provider serves {@code service}, as a request: the
+   * listener hears the provider's HEARTBEAT reply, whose status is {@code STATUS_OK} if it serves
+   * the service, or the failure of the connection. Returns the request id, as {@link #send} does.
+   */
+  public long heartbeat(String service, ResponseListener listener) {
+    return send(
+        Header.newBuilder()
+            .setVersion(Frame.PROTOCOL_VERSION)
+            .setKind(Kind.KIND_HEARTBEAT)
+            .setService(service),
+        null,
+        listener);
+  }
+
+  /**
    * Forgets a request whose caller gave up and tells the provider to cancel it. Returns false if
    * the request had already ended.
    */
@@ -273,7 +288,9 @@ public final class Connection {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
       Header h = frame.header();
-      if (h.getKind() == Kind.KIND_RESPONSE) {
+      // Heartbeats sent by heartbeat() wait for their echo like requests; the idle heartbeats
+      // below carry request id 0, which is never pending.
+      if (h.getKind() == Kind.KIND_RESPONSE || h.getKind() == Kind.KIND_HEARTBEAT) {
         ResponseListener l = pending.remove(h.getRequestId());
         if (l != null) {
           l.onResponse(frame);
@@ -286,7 +303,7 @@ public final class Connection {
         retire();
         closeIfDrained();
       }
-      // Heartbeat echoes, late replies to cancelled calls and unknown kinds end here.
+      // Idle heartbeat echoes, late replies to cancelled calls and unknown kinds end here.
       frame.release();
     }
 

@@ -1,5 +1,7 @@
 package io.farcall.runtime.internal.transport;
 
+import io.farcall.runtime.internal.codec.proto.Status;
+
 /** What a {@link ServerTransport} hands decoded requests to. Called on event-loop threads. */
 public interface RequestHandler {
   /** A request or one-way call arrived; the handler owns the frame and must release it. */
@@ -7,4 +9,13 @@ public interface RequestHandler {
 
   /** The caller gave up on {@code requestId}. */
   void onCancel(ServerConnection connection, long requestId);
+
+  /**
+   * How to answer a heartbeat that names {@code service}: {@link Status#STATUS_OK} if it is served
+   * here, {@link Status#STATUS_NOT_FOUND} if not (the default, for handlers that serve no named
+   * service), or {@link Status#STATUS_UNAVAILABLE} while shutting down. Must not block.
+   */
+  default Status health(String service) {
+    return Status.STATUS_NOT_FOUND;
+  }
 }

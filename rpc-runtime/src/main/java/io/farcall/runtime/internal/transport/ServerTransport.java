@@ -2,6 +2,7 @@ package io.farcall.runtime.internal.transport;
 
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
+import io.farcall.runtime.internal.codec.proto.Status;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -139,13 +140,7 @@ public final class ServerTransport implements AutoCloseable {
         case KIND_REQUEST, KIND_ONEWAY -> handler.onRequest(conn, frame);
         case KIND_HEARTBEAT -> {
           frame.release();
-          conn.reply(
-              Header.newBuilder()
-                  .setVersion(Frame.PROTOCOL_VERSION)
-                  .setKind(Kind.KIND_HEARTBEAT)
-                  .setRequestId(h.getRequestId())
-                  .build(),
-              null);
+          conn.reply(heartbeatReply(h), null);
         }
         case KIND_CANCEL -> {
           frame.release();
@@ -156,6 +151,29 @@ public final class ServerTransport implements AutoCloseable {
           log.debug("ignoring {} from {}", h.getKind(), ctx.channel().remoteAddress());
         }
       }
+    }
+
+    /**
+     * The echo of a heartbeat. One that names a service is a health check of that service: the
+     * reply says whether it is served here (see {@code ServiceHeartbeatTest}).
+     */
+    private Header heartbeatReply(Header ping) {
+      Header.Builder pong =
+          Header.newBuilder()
+              .setVersion(Frame.PROTOCOL_VERSION)
+              .setKind(Kind.KIND_HEARTBEAT)
+              .setRequestId(ping.getRequestId());
+      if (!ping.getService().isEmpty()) {
+        Status status = handler.health(ping.getService());
+        pong.setService(ping.getService()).setStatus(status);
+        if (status != Status.STATUS_OK) {
+          pong.setStatusMessage(
+              status == Status.STATUS_UNAVAILABLE
+                  ? "provider is shutting down"
+                  : "service '" + ping.getService() + "' is not served here");
+        }
+      }
+      return pong.build();
     }
 
     @Override

@@ -1,0 +1,89 @@
+package io.farcall.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.farcall.agent.CliArgs.Command;
+import io.farcall.agent.CliArgs.UsageException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class CliArgsTest {
+  @Test
+  void listWithoutOptionsUsesTheLocalRegistryAndTheDefaultBasePath() throws Exception {
+    CliArgs args = CliArgs.parse("list");
+
+    assertThat(args.command()).isEqualTo(Command.LIST);
+    assertThat(args.registry()).isEqualTo("127.0.0.1:2181");
+    assertThat(args.basePath()).isEqualTo("/farcall");
+  }
+
+  @Test
+  void optionsMayComeBeforeOrAfterTheCommandWithASpaceOrAnEqualsSign() throws Exception {
+    CliArgs before = CliArgs.parse("--registry", "zk1:2181,zk2:2181", "ping", "acme.Inventory");
+    CliArgs after =
+        CliArgs.parse("ping", "acme.Inventory", "--registry=zk1:2181,zk2:2181", "--timeout=750");
+
+    assertThat(before.command()).isEqualTo(Command.PING);
+    assertThat(before.service()).isEqualTo("acme.Inventory");
+    assertThat(before.registry()).isEqualTo("zk1:2181,zk2:2181");
+    assertThat(after.registry()).isEqualTo("zk1:2181,zk2:2181");
+    assertThat(after.timeout()).isEqualTo(Duration.ofMillis(750));
+  }
+
+  @Test
+  void timeoutsTakeMillisecondsSecondsOrMinutes() throws Exception {
+    assertThat(CliArgs.duration("--timeout", "500")).isEqualTo(Duration.ofMillis(500));
+    assertThat(CliArgs.duration("--timeout", "500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(CliArgs.duration("--timeout", "3s")).isEqualTo(Duration.ofSeconds(3));
+    assertThat(CliArgs.duration("--timeout", "1m")).isEqualTo(Duration.ofMinutes(1));
+    assertThat(CliArgs.parse("ping", "s").timeout()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void zookeeperTakesAPortAndTheStdinFlag() throws Exception {
+    CliArgs args = CliArgs.parse("zookeeper", "--port", "12181", "--stdin");
+
+    assertThat(args.command()).isEqualTo(Command.ZOOKEEPER);
+    assertThat(args.port()).isEqualTo(12181);
+    assertThat(args.stdin()).isTrue();
+    assertThat(CliArgs.parse("zookeeper").port()).isEqualTo(2181);
+    assertThat(CliArgs.parse("zookeeper").stdin()).isFalse();
+  }
+
+  @Test
+  void helpAnywhereWinsOverEverythingElse() throws Exception {
+    assertThat(CliArgs.parse("--help").command()).isEqualTo(Command.HELP);
+    assertThat(CliArgs.parse("-h").command()).isEqualTo(Command.HELP);
+    assertThat(CliArgs.parse("help").command()).isEqualTo(Command.HELP);
+    assertThat(CliArgs.parse("bogus", "--nonsense", "--help").command()).isEqualTo(Command.HELP);
+  }
+
+  @Test
+  void everyMistakeIsNamedInOneLine() {
+    assertUsage("no command given");
+    assertUsage("unknown command 'bogus'", "bogus");
+    assertUsage("unknown option '--registy'", "list", "--registy", "x:1");
+    assertUsage("option --registry needs a value", "list", "--registry");
+    assertUsage("option --port does not apply to list", "list", "--port", "1");
+    assertUsage("option --timeout does not apply to list", "list", "--timeout", "1s");
+    assertUsage("option --stdin does not apply to ping", "ping", "s", "--stdin");
+    assertUsage("option --stdin takes no value", "zookeeper", "--stdin=yes");
+    assertUsage("ping needs the name of a service", "ping");
+    assertUsage("unexpected argument 'extra' after ping", "ping", "s", "extra");
+    assertUsage("unexpected argument 'x' after list", "list", "x");
+    assertUsage(
+        "option --timeout: 'soon' is not a positive duration", "ping", "s", "--timeout", "soon");
+    assertUsage("option --timeout: '0' is not a positive duration", "ping", "s", "--timeout", "0");
+    assertUsage("option --port: '70000' is not a port number", "zookeeper", "--port", "70000");
+    assertUsage("option --basepath: 'farcall' must start with /", "list", "--basepath", "farcall");
+    assertUsage("option --registry: '' is not a ZooKeeper connect string", "list", "--registry=");
+  }
+
+  private static void assertUsage(String message, String... args) {
+    assertThatThrownBy(() -> CliArgs.parse(args))
+        .isInstanceOf(UsageException.class)
+        .hasMessageStartingWith(message)
+        .hasMessageNotContaining("\n");
+  }
+}

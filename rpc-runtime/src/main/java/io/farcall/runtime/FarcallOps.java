@@ -1,0 +1,447 @@
+package io.farcall.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import io.farcall.RpcException;
+import io.farcall.runtime.internal.codec.proto.Header;
+import io.farcall.runtime.internal.codec.proto.Status;
+import io.farcall.runtime.internal.discovery.EmbeddedZooKeeper;
+import io.farcall.runtime.internal.discovery.Endpoint;
+import io.farcall.runtime.internal.discovery.Registry;
+import io.farcall.runtime.internal.discovery.RegistryConfig;
+import io.farcall.runtime.internal.transport.ClientTransport;
+import io.farcall.runtime.internal.transport.Connection;
+import io.farcall.runtime.internal.transport.Frame;
+import io.farcall.runtime.internal.transport.ResponseListener;
+import io.farcall.runtime.internal.transport.TransportConfig;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Looks at a Farcall deployment from outside: which services the registry holds and which providers
+ * serve them ({@link #services()}), and whether those providers answer ({@link #ping}). For
+ * operations tools such as the agent jar's command line; it registers nothing, serves nothing and
+ * never starts a ZooKeeper of its own (see {@link #startZooKeeper} for that).
+ *
+ * <p>Thread-safe. {@link #close()} stops everything it started.
+ */
+public final class FarcallOps implements AutoCloseable {
+  /** How long {@link #connect} waits for ZooKeeper unless told otherwise. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(15);
+  private static final int MAX_FRAME_SIZE = 1 << 20;
+  private static final int WARM_UP_HEARTBEATS = 1;
+
+  private final String registryAddress;
+  private final String basePath;
+  private final Registry registry;
+  private final EventLoopGroup group;
+
+  private FarcallOps(String registryAddress, String basePath, Registry registry) {
+    this.registryAddress = registryAddress;
+    this.basePath = basePath;
+    this.registry = registry;
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("farcall-ops", true), NioIoHandler.newFactory());
+  }
+
+  /**
+   * Connects to the ZooKeeper at {@code registry}. Fails fast, without waiting for ZooKeeper's own
+   * time-outs, when no server of the connect string accepts a connection.
+   *
+   * @param registry a ZooKeeper connect string ({@code host:port[,host:port...][/chroot]}); unlike
+   *     the runtime's zero-config, it is required and nothing is started when nobody answers there
+   * @param basePath the path the services are registered under, e.g. {@code /farcall}
+   * @param connectTimeout how long to wait for the ZooKeeper session
+   * @throws RegistryUnavailableException if no ZooKeeper answered at {@code registry} in time
+   * @throws IllegalArgumentException if an argument is malformed
+   */
+  public static FarcallOps connect(String registry, String basePath, Duration connectTimeout) {
+    requireNonNull(registry, "registry");
+    if (registry.isBlank()) {
+      throw new IllegalArgumentException("registry must not be blank");
+    }
+    RegistryConfig config =
+        new RegistryConfig(registry.trim(), basePath, SESSION_TIMEOUT, connectTimeout);
+    List<InetSocketAddress> servers = servers(config.connectString());
+    if (!servers.isEmpty() && servers.stream().noneMatch(FarcallOps::answers)) {
+      throw new RegistryUnavailableException(
+          config.connectString(), "nothing accepted a connection there", null);
+    }
+    Registry started;
+    try {
+      started = Registry.start(config);
+    } catch (RpcException e) {
+      throw new RegistryUnavailableException(config.connectString(), e.getMessage(), e);
+    }
+    return new FarcallOps(config.connectString(), config.basePath(), started);
+  }
+
+  /** The ZooKeeper connect string this reads. */
+  public String registry() {
+    return registryAddress;
+  }
+
+  /** The path under which services are registered. */
+  public String basePath() {
+    return basePath;
+  }
+
+  /**
+   * Every service under the base path with its usable providers, read from ZooKeeper now. A service
+   * whose providers all went away stays listed, with none. Services are sorted by name, providers
+   * by address, then by id.
+   *
+   * @throws RpcException if ZooKeeper could not be read
+   */
+  public Map<String, List<Provider>> services() {
+    Map<String, List<Provider>> services = new LinkedHashMap<>();
+    registry
+        .listAll()
+        .forEach(
+            (service, endpoints) -> {
+              List<Provider> providers = new ArrayList<>();
+              for (Endpoint e : endpoints) {
+                providers.add(Provider.of(service, e));
+              }
+              providers.sort(Provider.ORDER);
+              services.put(service, List.copyOf(providers));
+            });
+    return Collections.unmodifiableMap(services);
+  }
+
+  /**
+   * Asks every provider in {@code providers}, all at once, whether it serves its service, with a
+   * heartbeat that names the service (a provider answers it on its event loop, without running
+   * application code). Each gets {@code timeout} to connect and answer.
+   *
+   * @return one result per provider, in the given order
+   */
+  public List<PingResult> ping(Collection<Provider> providers, Duration timeout) {
+    requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    // A transport per round, so that its connect timeout is this round's and nothing outlives it.
+    ClientTransport transport =
+        new ClientTransport(
+            group,
+            new TransportConfig(MAX_FRAME_SIZE, timeout, timeout.plus(Duration.ofMinutes(1))));
+    try {
+      List<CompletableFuture<PingResult>> pending = new ArrayList<>();
+      for (Provider p : providers) {
+        pending.add(ping(transport, p));
+      }
+      List<PingResult> results = new ArrayList<>();
+      int i = 0;
+      for (Provider p : providers) {
+        results.add(await(pending.get(i++), p, deadline, timeout));
+      }
+      return List.copyOf(results);
+    } finally {
+      transport.close();
+    }
+  }
+
+  private static CompletableFuture<PingResult> ping(ClientTransport transport, Provider p) {
+    CompletableFuture<PingResult> result = new CompletableFuture<>();
+    Connection c = transport.connection(p.host(), p.port());
+    c.ready()
+        .whenComplete(
+            (ready, failure) -> {
+              if (failure != null) {
+                result.complete(PingResult.failed(p, Outcome.UNREACHABLE, describe(failure)));
+              } else {
+                // The first exchange on a fresh connection mostly measures this JVM loading the
+                // classes of the frame path; the second one measures the provider and the network.
+                heartbeat(c, p, WARM_UP_HEARTBEATS, result);
+              }
+            });
+    return result;
+  }
+
+  /** Sends heartbeats one after the other; the last one's answer is the result. */
+  private static void heartbeat(
+      Connection c, Provider p, int more, CompletableFuture<PingResult> result) {
+    long start = System.nanoTime();
+    c.heartbeat(
+        p.service(),
+        new ResponseListener() {
+          @Override
+          public void onResponse(Frame reply) {
+            Duration roundTrip = Duration.ofNanos(System.nanoTime() - start);
+            Header h = reply.header();
+            reply.release();
+            if (more > 0 && h.getStatus() == Status.STATUS_OK) {
+              heartbeat(c, p, more - 1, result);
+            } else {
+              result.complete(PingResult.answered(p, h, roundTrip));
+            }
+          }
+
+          @Override
+          public void onFailure(Throwable cause) {
+            result.complete(PingResult.failed(p, Outcome.FAILED, describe(cause)));
+          }
+        });
+  }
+
+  private static PingResult await(
+      CompletableFuture<PingResult> pending, Provider p, long deadline, Duration timeout) {
+    try {
+      return pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return PingResult.failed(
+          p, Outcome.TIMED_OUT, "no answer within " + timeout.toMillis() + " ms");
+    } catch (ExecutionException e) {
+      return PingResult.failed(p, Outcome.FAILED, describe(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return PingResult.failed(p, Outcome.FAILED, "interrupted");
+    }
+  }
+
+  /** A short reason, as an operator wants to read it, for why a provider could not be asked. */
+  static String describe(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectTimeoutException) {
+        return "connect timed out";
+      }
+      if (t instanceof ConnectException) {
+        String message = String.valueOf(t.getMessage());
+        return message.toLowerCase(Locale.ROOT).contains("refused")
+            ? "connection refused"
+            : "cannot connect: " + message;
+      }
+      if (t instanceof ClosedChannelException) {
+        return "connection closed";
+      }
+    }
+    return String.valueOf(failure.getMessage());
+  }
+
+  /**
+   * Starts a standalone ZooKeeper server in this JVM on {@code 127.0.0.1:port}, for development:
+   * its data lives in a temporary directory deleted when it is closed. It runs on daemon threads.
+   *
+   * @throws IOException if the port is taken or the server did not start within {@code timeout}
+   */
+  public static LocalZooKeeper startZooKeeper(int port, Duration timeout) throws IOException {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port must be 1..65535, was " + port);
+    }
+    InetSocketAddress address =
+        new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port);
+    EmbeddedZooKeeper server = EmbeddedZooKeeper.tryStart(address, timeout);
+    if (server == null) {
+      throw new IOException(
+          "port " + port + " on " + address.getAddress().getHostAddress() + " is already in use");
+    }
+    return new LocalZooKeeper(server);
+  }
+
+  /** Stops the event loop and closes the ZooKeeper session. Idempotent. */
+  @Override
+  public void close() {
+    registry.close();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  /** The servers of a connect string, or none if it does not parse (ZooKeeper then says why). */
+  static List<InetSocketAddress> servers(String connectString) {
+    int chroot = connectString.indexOf('/');
+    String hosts = chroot < 0 ? connectString : connectString.substring(0, chroot);
+    List<InetSocketAddress> servers = new ArrayList<>();
+    for (String part : hosts.split(",")) {
+      String hostPort = part.trim();
+      int colon = hostPort.lastIndexOf(':');
+      String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      try {
+        int port = colon < 0 ? 2181 : Integer.parseInt(hostPort.substring(colon + 1));
+        if (host.isEmpty() || port < 1 || port > 65535) {
+          return List.of();
+        }
+        servers.add(InetSocketAddress.createUnresolved(host, port));
+      } catch (NumberFormatException e) {
+        return List.of();
+      }
+    }
+    return servers;
+  }
+
+  private static boolean answers(InetSocketAddress server) {
+    try (Socket socket = new Socket()) {
+      socket.connect(
+          new InetSocketAddress(server.getHostString(), server.getPort()),
+          (int) PROBE_TIMEOUT.toMillis());
+      return true;
+    } catch (IOException | IllegalArgumentException | SecurityException e) {
+      return false;
+    }
+  }
+
+  /**
+   * One provider instance of one service, as the registry holds it.
+   *
+   * @param service the service name
+   * @param id the instance id the provider registered with (Curator's), unique per service
+   * @param host the address the provider advertised
+   * @param port the port it listens on
+   * @param registeredAt when it registered, or null if its registration does not say
+   */
+  public record Provider(String service, String id, String host, int port, Instant registeredAt) {
+    static final Comparator<Provider> ORDER =
+        Comparator.comparing(Provider::host)
+            .thenComparingInt(Provider::port)
+            .thenComparing(Provider::id);
+
+    public Provider {
+      requireNonNull(service, "service");
+      requireNonNull(id, "id");
+      requireNonNull(host, "host");
+    }
+
+    static Provider of(String service, Endpoint e) {
+      return new Provider(
+          service,
+          e.id(),
+          e.host(),
+          e.port(),
+          e.registeredAtMillis() > 0 ? Instant.ofEpochMilli(e.registeredAtMillis()) : null);
+    }
+
+    /** {@code host:port}. */
+    public String address() {
+      return host + ":" + port;
+    }
+  }
+
+  /** How asking one provider went. */
+  public enum Outcome {
+    /** It answered and serves the service. */
+    OK,
+    /** It answered but does not serve the service (anymore). */
+    NOT_SERVED,
+    /** It answered that it is shutting down. */
+    SHUTTING_DOWN,
+    /** No connection could be made. */
+    UNREACHABLE,
+    /** It did not answer in time. */
+    TIMED_OUT,
+    /** The connection broke, or the answer made no sense. */
+    FAILED
+  }
+
+  /**
+   * The result of asking one provider.
+   *
+   * @param roundTrip from sending a heartbeat to its answer, on a connection that already carried
+   *     one (so neither connecting nor this JVM's first use of the frame path is included), or null
+   *     when no answer came
+   * @param detail why it is not {@link Outcome#OK}, for people; empty when it is
+   */
+  public record PingResult(Provider provider, Outcome outcome, Duration roundTrip, String detail) {
+    public PingResult {
+      requireNonNull(provider, "provider");
+      requireNonNull(outcome, "outcome");
+      requireNonNull(detail, "detail");
+    }
+
+    public boolean ok() {
+      return outcome == Outcome.OK;
+    }
+
+    static PingResult failed(Provider p, Outcome outcome, String detail) {
+      return new PingResult(p, outcome, null, detail);
+    }
+
+    static PingResult answered(Provider p, Header reply, Duration roundTrip) {
+      if (!reply.getService().equals(p.service())) {
+        // A provider from before heartbeats named services echoes none: it cannot tell us.
+        return new PingResult(
+            p, Outcome.FAILED, roundTrip, "the provider does not answer health checks");
+      }
+      return switch (reply.getStatus()) {
+        case STATUS_OK -> new PingResult(p, Outcome.OK, roundTrip, "");
+        case STATUS_NOT_FOUND ->
+            new PingResult(
+                p, Outcome.NOT_SERVED, roundTrip, "does not serve " + p.service() + " here");
+        case STATUS_UNAVAILABLE ->
+            new PingResult(p, Outcome.SHUTTING_DOWN, roundTrip, "shutting down");
+        default ->
+            new PingResult(
+                p, Outcome.FAILED, roundTrip, reply.getStatus() + " " + reply.getStatusMessage());
+      };
+    }
+  }
+
+  /** No ZooKeeper answered at the connect string. */
+  public static final class RegistryUnavailableException extends RpcException {
+    private static final long serialVersionUID = 1L;
+    private final String registry;
+
+    RegistryUnavailableException(String registry, String why, Throwable cause) {
+      super("no registry answered at " + registry + " (" + why + ")", cause);
+      this.registry = registry;
+    }
+
+    /** The connect string nobody answered at. */
+    public String registry() {
+      return registry;
+    }
+  }
+
+  /** A ZooKeeper server running in this JVM; see {@link #startZooKeeper}. */
+  public static final class LocalZooKeeper implements AutoCloseable {
+    private final EmbeddedZooKeeper server;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LocalZooKeeper(EmbeddedZooKeeper server) {
+      this.server = server;
+    }
+
+    /** {@code 127.0.0.1:port}, for {@code registry} settings. */
+    public String connectString() {
+      return server.connectString();
+    }
+
+    /** Stops the server and deletes its data. Idempotent, and safe from a shutdown hook. */
+    @Override
+    public void close() {
+      if (closed.compareAndSet(false, true)) {
+        server.close();
+      }
+    }
+  }
+}

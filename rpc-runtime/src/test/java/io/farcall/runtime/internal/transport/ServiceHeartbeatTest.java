@@ -1,0 +1,145 @@
+package io.farcall.runtime.internal.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.farcall.runtime.internal.codec.proto.Header;
+import io.farcall.runtime.internal.codec.proto.Kind;
+import io.farcall.runtime.internal.codec.proto.Status;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A heartbeat that names a service asks the provider whether it serves it. */
+class ServiceHeartbeatTest {
+  private static final TransportConfig CONFIG =
+      new TransportConfig(1 << 20, Duration.ofSeconds(2), Duration.ofSeconds(10));
+
+  private EventLoopGroup boss;
+  private EventLoopGroup group;
+  private ServerTransport server;
+  private ClientTransport client;
+  private Connection connection;
+  private volatile Status healthOfServed = Status.STATUS_OK;
+
+  @BeforeEach
+  void start() throws Exception {
+    boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    server =
+        new ServerTransport(
+            boss,
+            group,
+            CONFIG,
+            new RequestHandler() {
+              @Override
+              public void onRequest(ServerConnection c, Frame request) {
+                request.release();
+              }
+
+              @Override
+              public void onCancel(ServerConnection c, long requestId) {}
+
+              @Override
+              public Status health(String service) {
+                return service.equals("acme.Served") ? healthOfServed : Status.STATUS_NOT_FOUND;
+              }
+            });
+    InetSocketAddress address = server.bind("127.0.0.1", 0);
+    client = new ClientTransport(group, CONFIG);
+    connection = client.connection("127.0.0.1", address.getPort());
+    connection.ready().get(5, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  @Test
+  void aHeartbeatNamingAServedServiceIsAnsweredOkWithItsOwnRequestId() throws Exception {
+    CompletableFuture<Header> reply = new CompletableFuture<>();
+    long id = connection.heartbeat("acme.Served", listener(reply));
+
+    Header pong = reply.get(5, TimeUnit.SECONDS);
+    assertThat(pong.getKind()).isEqualTo(Kind.KIND_HEARTBEAT);
+    assertThat(pong.getRequestId()).isEqualTo(id).isPositive();
+    assertThat(pong.getService()).isEqualTo("acme.Served");
+    assertThat(pong.getStatus()).isEqualTo(Status.STATUS_OK);
+    assertThat(connection.outstanding()).isZero();
+  }
+
+  @Test
+  void aHeartbeatNamingAServiceNotServedThereIsAnsweredNotFound() throws Exception {
+    CompletableFuture<Header> reply = new CompletableFuture<>();
+    connection.heartbeat("acme.Elsewhere", listener(reply));
+
+    Header pong = reply.get(5, TimeUnit.SECONDS);
+    assertThat(pong.getStatus()).isEqualTo(Status.STATUS_NOT_FOUND);
+    assertThat(pong.getStatusMessage()).contains("acme.Elsewhere");
+  }
+
+  @Test
+  void aProviderShuttingDownAnswersUnavailable() throws Exception {
+    healthOfServed = Status.STATUS_UNAVAILABLE;
+    CompletableFuture<Header> reply = new CompletableFuture<>();
+    connection.heartbeat("acme.Served", listener(reply));
+
+    assertThat(reply.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(Status.STATUS_UNAVAILABLE);
+  }
+
+  @Test
+  void concurrentHeartbeatsEachGetTheReplyToTheirOwnService() throws Exception {
+    List<CompletableFuture<Header>> replies = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      CompletableFuture<Header> reply = new CompletableFuture<>();
+      connection.heartbeat(i % 2 == 0 ? "acme.Served" : "acme.Other" + i, listener(reply));
+      replies.add(reply);
+    }
+    for (int i = 0; i < 50; i++) {
+      Header pong = replies.get(i).get(5, TimeUnit.SECONDS);
+      assertThat(pong.getStatus())
+          .isEqualTo(i % 2 == 0 ? Status.STATUS_OK : Status.STATUS_NOT_FOUND);
+      assertThat(pong.getService()).isEqualTo(i % 2 == 0 ? "acme.Served" : "acme.Other" + i);
+    }
+  }
+
+  @Test
+  void aHandlerThatKnowsNoServicesAnswersNotFound() {
+    RequestHandler plain =
+        new RequestHandler() {
+          @Override
+          public void onRequest(ServerConnection c, Frame request) {}
+
+          @Override
+          public void onCancel(ServerConnection c, long requestId) {}
+        };
+    assertThat(plain.health("acme.Served")).isEqualTo(Status.STATUS_NOT_FOUND);
+  }
+
+  private static ResponseListener listener(CompletableFuture<Header> reply) {
+    return new ResponseListener() {
+      @Override
+      public void onResponse(Frame response) {
+        reply.complete(response.header());
+        response.release();
+      }
+
+      @Override
+      public void onFailure(Throwable cause) {
+        reply.completeExceptionally(cause);
+      }
+    };
+  }
+}
