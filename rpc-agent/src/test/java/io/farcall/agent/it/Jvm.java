@@ -116,6 +116,11 @@ final class Jvm implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** The JVM's standard input. */
+  OutputStream input() {
+    return process.getOutputStream();
+  }
+
   /** Closes the JVM's standard input (test applications exit when it ends). */
   void closeInput() throws IOException {
     OutputStream in = process.getOutputStream();
