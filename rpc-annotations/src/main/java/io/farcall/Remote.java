@@ -34,4 +34,7 @@ public @interface Remote {
    * default) means the runtime's configured default timeout.
    */
   long timeoutMillis() default 0;
+
+  /** How calls on this interface pick a provider; by default, the runtime's setting. */
+  LoadBalance loadBalance() default LoadBalance.DEFAULT;
 }

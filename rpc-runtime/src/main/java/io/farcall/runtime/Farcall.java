@@ -6,7 +6,10 @@ import io.farcall.runtime.internal.discovery.Registration;
 import io.farcall.runtime.internal.discovery.Registry;
 import io.farcall.runtime.internal.discovery.RegistryConfig;
 import io.farcall.runtime.internal.invoke.ClientInvoker;
+import io.farcall.runtime.internal.invoke.ClientResources;
 import io.farcall.runtime.internal.invoke.Dispatcher;
+import io.farcall.runtime.internal.invoke.ProviderHealth;
+import io.farcall.runtime.internal.invoke.RetryBudget;
 import io.farcall.runtime.internal.invoke.ServiceDescriptor;
 import io.farcall.runtime.internal.proxy.StubFactory;
 import io.farcall.runtime.internal.transport.ClientTransport;
@@ -57,6 +60,7 @@ public final class Farcall implements AutoCloseable {
   private final HashedWheelTimer timer;
   private final ThreadPoolExecutor callbackExecutor;
   private final ClientTransport clientTransport;
+  private final ClientResources clientResources;
   private final Map<Class<?>, Object> stubs = new ConcurrentHashMap<>();
   private final List<Registration> registrations = new ArrayList<>();
 
@@ -98,6 +102,16 @@ public final class Farcall implements AutoCloseable {
               new DefaultThreadFactory("farcall-callback", true));
       this.callbackExecutor.allowCoreThreadTimeOut(true);
       this.clientTransport = new ClientTransport(ioGroup, transportConfig());
+      this.clientResources =
+          new ClientResources(
+              clientTransport,
+              new ProviderHealth(clientTransport, timer),
+              RetryBudget.standard(),
+              codec,
+              timer,
+              callbackExecutor,
+              settings.timeout(),
+              settings.loadBalance());
       started = true;
     } finally {
       if (!started) {
@@ -145,14 +159,7 @@ public final class Farcall implements AutoCloseable {
               ServiceDescriptor service = ServiceDescriptor.of(t);
               codec.allowInterface(t);
               ClientInvoker invoker =
-                  new ClientInvoker(
-                      service,
-                      registry.directory(service.name()),
-                      clientTransport,
-                      codec,
-                      timer,
-                      callbackExecutor,
-                      settings.timeout());
+                  new ClientInvoker(service, registry.directory(service.name()), clientResources);
               return StubFactory.newStub(invoker);
             }));
   }
@@ -181,7 +188,10 @@ public final class Farcall implements AutoCloseable {
       dispatcher.export(s, impl);
       registrations.add(
           registry.register(
-              s.name(), settings.advertisedHost(), serverAddress.getPort(), Map.of()));
+              s.name(),
+              settings.advertisedHost(),
+              serverAddress.getPort(),
+              Map.of("weight", Integer.toString(settings.weight()))));
       names.add(s.name());
       log.info(
           "exported {} ({}) at {}:{}",

@@ -1,5 +1,6 @@
 package io.farcall.runtime;
 
+import io.farcall.LoadBalance;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -42,6 +43,8 @@ public final class FarcallSettings {
   private final Duration heartbeatInterval;
   private final Duration shutdownGrace;
   private final List<Class<?>> allowedTypes;
+  private final LoadBalance loadBalance;
+  private final int weight;
 
   private FarcallSettings(Builder b) {
     this.registry = b.registry;
@@ -60,6 +63,8 @@ public final class FarcallSettings {
     this.heartbeatInterval = b.heartbeatInterval;
     this.shutdownGrace = b.shutdownGrace;
     this.allowedTypes = List.copyOf(b.allowedTypes);
+    this.loadBalance = b.loadBalance;
+    this.weight = b.weight;
   }
 
   /** A builder with every setting at its default; {@link Farcall#builder()} is the same. */
@@ -134,6 +139,16 @@ public final class FarcallSettings {
 
   public List<Class<?>> allowedTypes() {
     return allowedTypes;
+  }
+
+  /** How calls pick a provider, for interfaces whose {@code @Remote} does not say. */
+  public LoadBalance loadBalance() {
+    return loadBalance;
+  }
+
+  /** This provider's weight, relative to others' (default 10): its share of calls. */
+  public int weight() {
+    return weight;
   }
 
   @Override
@@ -222,6 +237,12 @@ public final class FarcallSettings {
     setters.put("threads", (b, v) -> b.executorThreads(parseInt("threads", v)));
     names.put("queue", "provider executor queue length, at least 0");
     setters.put("queue", (b, v) -> b.executorQueue(parseInt("queue", v)));
+    names.put(
+        "loadbalance",
+        "how calls pick a provider: least_loaded (default), round_robin, random, consistent_hash");
+    setters.put("loadbalance", (b, v) -> b.loadBalance(parseLoadBalance(v)));
+    names.put("weight", "this provider's share of calls relative to others, 1-1000 (default 10)");
+    setters.put("weight", (b, v) -> b.weight(parseInt("weight", v)));
     OPTION_NAMES = Collections.unmodifiableMap(names);
     OPTIONS = Collections.unmodifiableMap(setters);
   }
@@ -238,6 +259,22 @@ public final class FarcallSettings {
               + "' is not a number; expected "
               + OPTION_NAMES.get(key));
     }
+  }
+
+  private static LoadBalance parseLoadBalance(String value) {
+    String v = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    try {
+      LoadBalance lb = LoadBalance.valueOf(v);
+      if (lb != LoadBalance.DEFAULT) {
+        return lb;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "option 'loadbalance': '"
+            + value
+            + "' is not one of least_loaded, round_robin, random, consistent_hash");
   }
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
@@ -293,6 +330,8 @@ public final class FarcallSettings {
     private Duration heartbeatInterval = Duration.ofSeconds(10);
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private Set<Class<?>> allowedTypes = new java.util.LinkedHashSet<>();
+    private LoadBalance loadBalance = LoadBalance.LEAST_LOADED;
+    private int weight = 10;
 
     private Builder() {}
 
@@ -404,6 +443,25 @@ public final class FarcallSettings {
             "option 'shutdowngrace': must not be negative, got " + d);
       }
       this.shutdownGrace = d;
+      return this;
+    }
+
+    /** How calls pick a provider where the interface's {@code @Remote} does not say. */
+    public Builder loadBalance(LoadBalance loadBalance) {
+      if (loadBalance == null || loadBalance == LoadBalance.DEFAULT) {
+        throw new IllegalArgumentException(
+            "option 'loadbalance': must be one of least_loaded, round_robin, random, consistent_hash");
+      }
+      this.loadBalance = loadBalance;
+      return this;
+    }
+
+    /** This provider's weight (1-1000, default 10): its share of calls relative to others. */
+    public Builder weight(int weight) {
+      if (weight < 1 || weight > 1000) {
+        throw new IllegalArgumentException("option 'weight': " + weight + " is not in 1-1000");
+      }
+      this.weight = weight;
       return this;
     }
 

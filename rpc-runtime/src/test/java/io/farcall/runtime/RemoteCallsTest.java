@@ -104,7 +104,7 @@ class RemoteCallsTest {
   @Test
   void callsAreSpreadOverBothProviders() {
     Set<String> seen = new HashSet<>();
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 100; i++) {
       seen.add(greeter.whoAmI());
     }
     assertThat(seen).containsExactlyInAnyOrder("A", "B");

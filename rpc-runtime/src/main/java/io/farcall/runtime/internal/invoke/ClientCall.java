@@ -17,25 +17,27 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One remote call, from its first attempt to its outcome. The steps a call goes through are all
  * here, in order:
  *
  * <ol>
- *   <li>{@link #start}: arm the deadline timer, then make the first attempt;
- *   <li>{@link #attempt}: pick a live provider not tried yet (load balancer), get its shared
- *       connection ready;
- *   <li>{@link #send}: encode header and arguments, write the frame;
- *   <li>{@link #onResponse}: map the reply's status to a value or an exception;
- *   <li>{@link #onFailure}: decide whether another provider may be tried: always when the request
- *       was certainly not executed (not written, provider overloaded or shutting down), and after
- *       it may have been written only for {@code @Idempotent} methods, within the deadline.
+ *   <li>{@link #start}: arm the deadline timer, count the call in the retry budget, make the first
+ *       attempt;
+ *   <li>{@link #attempt}: pick a live provider not tried yet (ejected providers left out, then the
+ *       load balancer), get its shared connection ready;
+ *   <li>{@link Attempt#send}: encode header and arguments, write the frame;
+ *   <li>{@link Attempt#onResponse}: map the reply's status to a value or an exception;
+ *   <li>{@link #retryOrFail}: another provider is tried when the request certainly did not run (not
+ *       written, provider overloaded or shutting down), or after it may have been written only for
+ *       {@code @Idempotent} methods; always within the deadline and the retry budget;
  *   <li>{@link #onDeadline}: fail with {@link DeadlineExceededException} and tell the provider to
  *       cancel.
  * </ol>
  */
-final class ClientCall implements ResponseListener {
+final class ClientCall {
   private final ClientInvoker invoker;
   private final MethodDescriptor method;
   private final Object[] args;
@@ -43,11 +45,7 @@ final class ClientCall implements ResponseListener {
   private final CompletableFuture<Object> result = new CompletableFuture<>();
   private final List<Endpoint> tried = new ArrayList<>(2);
   private Timeout timer;
-
-  // The attempt in flight, for cancellation and messages.
-  private volatile Connection connection;
-  private volatile long requestId = -1;
-  private volatile Endpoint endpoint;
+  private volatile Attempt current;
 
   ClientCall(ClientInvoker invoker, MethodDescriptor method, Object[] args, long deadlineNanos) {
     this.invoker = invoker;
@@ -86,11 +84,11 @@ final class ClientCall implements ResponseListener {
   }
 
   String describe() {
-    Endpoint e = endpoint;
+    Attempt a = current;
     return invoker.service.name()
         + "."
         + method.key()
-        + (e == null ? "" : " on " + e.host() + ":" + e.port());
+        + (a == null ? "" : " on " + a.endpoint.host() + ":" + a.endpoint.port());
   }
 
   void start() {
@@ -100,6 +98,7 @@ final class ClientCall implements ResponseListener {
       return;
     }
     timer = invoker.timer.newTimeout(t -> onDeadline(), remaining, TimeUnit.NANOSECONDS);
+    invoker.retryBudget.onCall();
     attempt(null);
   }
 
@@ -119,105 +118,52 @@ final class ClientCall implements ResponseListener {
       return;
     }
     tried.add(next);
-    endpoint = next;
-    Connection c = invoker.transport.connection(next.host(), next.port());
-    CompletableFuture<Void> ready = c.ready();
+    Attempt a = new Attempt(next, invoker.transport.connection(next.host(), next.port()));
+    current = a;
+    CompletableFuture<Void> ready = a.connection.ready();
     if (ready.isDone() && !ready.isCompletedExceptionally()) {
-      send(c);
+      a.send();
     } else {
       ready.whenComplete(
           (v, e) -> {
             if (e == null) {
-              send(c);
+              a.send();
             } else {
-              onFailure(e instanceof CompletionException ce ? ce.getCause() : e);
+              a.onFailure(e instanceof CompletionException ce ? ce.getCause() : e);
             }
           });
     }
   }
 
   private Endpoint pick() {
-    List<Endpoint> all = invoker.directory.endpoints();
-    if (tried.isEmpty()) {
-      return all.isEmpty() ? null : invoker.balancer.pick(all);
-    }
-    List<Endpoint> rest = new ArrayList<>(all.size());
-    for (Endpoint e : all) {
-      if (!tried.contains(e)) {
-        rest.add(e);
-      }
-    }
-    return rest.isEmpty() ? null : invoker.balancer.pick(rest);
-  }
-
-  private void send(Connection c) {
-    if (result.isDone()) {
-      return;
-    }
-    long remainingNanos = deadlineNanos - System.nanoTime();
-    if (remainingNanos <= 0) {
-      onDeadline();
-      return;
-    }
-    long remainingMicros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(remainingNanos));
-    Header.Builder header =
-        Header.newBuilder()
-            .setVersion(Frame.PROTOCOL_VERSION)
-            .setKind(Kind.KIND_REQUEST)
-            .setService(invoker.service.name())
-            .setMethod(method.key())
-            .setTimeoutMicros(remainingMicros)
-            .setDeadlineUnixMicros(System.currentTimeMillis() * 1000 + remainingMicros);
-    connection = c;
-    try {
-      requestId =
-          c.send(
-              header,
-              buf -> invoker.codec.writeArguments(buf, args, method.parameterTypes()),
-              this);
-    } catch (RuntimeException e) {
-      // The arguments could not be encoded: nothing was sent, and another provider would not help.
-      complete(null, new RpcException("cannot send " + describe() + ": " + e.getMessage(), e));
-    }
-  }
-
-  @Override
-  public void onResponse(Frame response) {
-    Header h = response.header();
-    try {
-      if (h.getStatus() == Status.STATUS_OK) {
-        complete(invoker.codec.readValue(response.body(), method.valueType()), null);
-      } else if (h.getStatus() == Status.STATUS_APPLICATION_ERROR) {
-        complete(
-            null,
-            invoker.codec.readError(
-                response.body(), method.exceptionTypes(), invoker.service.type().getClassLoader()));
-      } else {
-        RpcException e = Statuses.toException(h.getStatus(), h.getStatusMessage(), describe());
-        if (e.isRetryable()) {
-          attempt(e);
-        } else {
-          complete(null, e);
+    List<Endpoint> all = invoker.endpoints();
+    List<Endpoint> untried = all;
+    if (!tried.isEmpty()) {
+      untried = new ArrayList<>(all.size());
+      for (Endpoint e : all) {
+        if (!tried.contains(e)) {
+          untried.add(e);
         }
       }
-    } catch (RuntimeException e) {
-      complete(
-          null,
-          new RpcException("cannot decode the reply of " + describe() + ": " + e.getMessage(), e));
-    } finally {
-      response.release();
     }
+    if (untried.isEmpty()) {
+      return null;
+    }
+    return invoker.balancer.pick(invoker.health.usable(untried, invoker.service.name()), args);
   }
 
-  @Override
-  public void onFailure(Throwable cause) {
-    boolean retry;
+  /** After a failed attempt: another provider if the call may run there, else the failure. */
+  private void retryOrFail(Throwable cause) {
+    boolean mayRetry;
     if (cause instanceof RpcException r && r.isRetryable()) {
-      retry = true; // certainly not executed
+      mayRetry = true; // certainly not executed
     } else {
-      retry = method.isIdempotent() && cause instanceof ConnectionFailedException;
+      mayRetry = method.isIdempotent() && cause instanceof ConnectionFailedException;
     }
-    if (retry && deadlineNanos - System.nanoTime() > 0) {
+    if (mayRetry
+        && deadlineNanos - System.nanoTime() > 0
+        && !result.isDone()
+        && invoker.retryBudget.tryRetry()) {
       attempt(cause);
     } else {
       complete(null, cause);
@@ -225,27 +171,21 @@ final class ClientCall implements ResponseListener {
   }
 
   private void onDeadline() {
-    long timeoutMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-    if (complete(
-        null,
-        new DeadlineExceededException(
-            "deadline exceeded calling " + describe() + " (" + -timeoutMillis + " ms late)"))) {
-      cancelOnProvider();
+    Attempt a = current;
+    if (complete(null, new DeadlineExceededException("deadline exceeded calling " + describe()))) {
+      if (a != null) {
+        a.timedOut();
+      }
     }
   }
 
   /** Gives up on the call: the caller no longer wants the outcome. */
   void cancel() {
+    Attempt a = current;
     if (complete(null, new RpcException("call " + describe() + " was cancelled by the caller"))) {
-      cancelOnProvider();
-    }
-  }
-
-  private void cancelOnProvider() {
-    Connection c = connection;
-    long id = requestId;
-    if (c != null && id > 0) {
-      c.cancel(id);
+      if (a != null) {
+        a.cancelOnProvider();
+      }
     }
   }
 
@@ -255,5 +195,122 @@ final class ClientCall implements ResponseListener {
       timer.cancel();
     }
     return done;
+  }
+
+  /** One try on one provider; counts as outstanding there until it ends, exactly once. */
+  private final class Attempt implements ResponseListener {
+    final Endpoint endpoint;
+    final Connection connection;
+    private final ProviderHealth.Stats stats;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile long requestId = -1;
+
+    Attempt(Endpoint endpoint, Connection connection) {
+      this.endpoint = endpoint;
+      this.connection = connection;
+      this.stats = invoker.health.of(endpoint);
+      stats.outstanding.incrementAndGet();
+    }
+
+    private boolean end() {
+      if (ended.compareAndSet(false, true)) {
+        stats.outstanding.decrementAndGet();
+        return true;
+      }
+      return false;
+    }
+
+    void send() {
+      if (result.isDone()) {
+        end();
+        return;
+      }
+      long remainingNanos = deadlineNanos - System.nanoTime();
+      if (remainingNanos <= 0) {
+        end();
+        onDeadline();
+        return;
+      }
+      long remainingMicros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(remainingNanos));
+      Header.Builder header =
+          Header.newBuilder()
+              .setVersion(Frame.PROTOCOL_VERSION)
+              .setKind(Kind.KIND_REQUEST)
+              .setService(invoker.service.name())
+              .setMethod(method.key())
+              .setTimeoutMicros(remainingMicros)
+              .setDeadlineUnixMicros(System.currentTimeMillis() * 1000 + remainingMicros);
+      try {
+        requestId =
+            connection.send(
+                header,
+                buf -> invoker.codec.writeArguments(buf, args, method.parameterTypes()),
+                this);
+      } catch (RuntimeException e) {
+        // The arguments could not be encoded: nothing was sent; another provider would not help.
+        end();
+        complete(null, new RpcException("cannot send " + describe() + ": " + e.getMessage(), e));
+      }
+    }
+
+    @Override
+    public void onResponse(Frame response) {
+      end();
+      Header h = response.header();
+      try {
+        if (h.getStatus() == Status.STATUS_OK) {
+          stats.onSuccess();
+          complete(invoker.codec.readValue(response.body(), method.valueType()), null);
+        } else if (h.getStatus() == Status.STATUS_APPLICATION_ERROR) {
+          stats.onSuccess();
+          complete(
+              null,
+              invoker.codec.readError(
+                  response.body(),
+                  method.exceptionTypes(),
+                  invoker.service.type().getClassLoader()));
+        } else {
+          RpcException e = Statuses.toException(h.getStatus(), h.getStatusMessage(), describe());
+          if (e.isRetryable()) {
+            retryOrFail(e);
+          } else {
+            complete(null, e);
+          }
+        }
+      } catch (RuntimeException e) {
+        complete(
+            null,
+            new RpcException(
+                "cannot decode the reply of " + describe() + ": " + e.getMessage(), e));
+      } finally {
+        response.release();
+      }
+    }
+
+    @Override
+    public void onFailure(Throwable cause) {
+      if (end()) {
+        stats.onFailure();
+      }
+      retryOrFail(cause);
+    }
+
+    /**
+     * The call's deadline passed while this attempt waited: the provider did not answer in time.
+     */
+    void timedOut() {
+      if (end()) {
+        stats.onFailure();
+      }
+      cancelOnProvider();
+    }
+
+    void cancelOnProvider() {
+      end();
+      long id = requestId;
+      if (id > 0) {
+        connection.cancel(id);
+      }
+    }
   }
 }

@@ -1,44 +1,100 @@
 package io.farcall.runtime.internal.invoke;
 
+import io.farcall.LoadBalance;
 import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.ServiceDirectory;
 import io.farcall.runtime.internal.transport.ClientTransport;
 import io.netty.util.Timer;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * The consumer side of one service: turns a stub's method call into a {@link ClientCall} and, for a
  * synchronous method, waits for its outcome. One per service per runtime; thread-safe.
  */
 public final class ClientInvoker {
+  private static final Logger log = LogManager.getLogger(ClientInvoker.class);
+
   final ServiceDescriptor service;
   final ServiceDirectory directory;
   final ClientTransport transport;
   final BodyCodec codec;
   final Timer timer;
   final Executor callbackExecutor;
-  final LoadBalancer balancer = new LoadBalancer.RoundRobin();
+  final ProviderHealth health;
+  final RetryBudget retryBudget;
+  final LoadBalancer balancer;
   private final long defaultTimeoutNanos;
 
-  public ClientInvoker(
-      ServiceDescriptor service,
-      ServiceDirectory directory,
-      ClientTransport transport,
-      BodyCodec codec,
-      Timer timer,
-      Executor callbackExecutor,
-      Duration defaultTimeout) {
+  /** The last non-empty provider list the directory gave, for {@link #endpoints()}. */
+  private volatile List<Endpoint> lastSeen = List.of();
+
+  private volatile boolean distrusting;
+
+  public ClientInvoker(ServiceDescriptor service, ServiceDirectory directory, ClientResources r) {
     this.service = service;
     this.directory = directory;
-    this.transport = transport;
-    this.codec = codec;
-    this.timer = timer;
-    this.callbackExecutor = callbackExecutor;
-    this.defaultTimeoutNanos = defaultTimeout.toNanos();
+    this.transport = r.transport();
+    this.codec = r.codec();
+    this.timer = r.timer();
+    this.callbackExecutor = r.callbackExecutor();
+    this.health = r.health();
+    this.retryBudget = r.retryBudget();
+    LoadBalance kind =
+        service.loadBalance() == LoadBalance.DEFAULT
+            ? r.defaultLoadBalance()
+            : service.loadBalance();
+    this.balancer = LoadBalancer.of(kind, ClientInvoker::weight, health);
+    this.defaultTimeoutNanos = r.defaultTimeout().toNanos();
+  }
+
+  static int weight(Endpoint e) {
+    return 1; // every provider weighs the same until registrations carry weights
+  }
+
+  /**
+   * The providers to choose from. A pushed list that suddenly drops every provider while this JVM
+   * still has healthy connections to some of them is not believed (a registry glitch must not stop
+   * calls): those providers stay in use until their connections fail.
+   */
+  List<Endpoint> endpoints() {
+    List<Endpoint> fresh = directory.endpoints();
+    if (!fresh.isEmpty()) {
+      lastSeen = fresh;
+      distrusting = false;
+      return fresh;
+    }
+    List<Endpoint> previous = lastSeen;
+    if (previous.isEmpty()) {
+      return fresh;
+    }
+    List<Endpoint> healthy = new ArrayList<>(previous.size());
+    for (Endpoint e : previous) {
+      if (transport.isConnected(e.host(), e.port())) {
+        healthy.add(e);
+      }
+    }
+    if (healthy.isEmpty()) {
+      lastSeen = List.of();
+      distrusting = false;
+      return fresh;
+    }
+    if (!distrusting) {
+      distrusting = true;
+      log.warn(
+          "the registry lists no provider of {}, but connections to {} of them are healthy; using"
+              + " those until they fail",
+          service.name(),
+          healthy.size());
+    }
+    return healthy;
   }
 
   public ServiceDescriptor service() {

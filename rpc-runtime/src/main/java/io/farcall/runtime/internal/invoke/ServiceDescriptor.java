@@ -1,5 +1,6 @@
 package io.farcall.runtime.internal.invoke;
 
+import io.farcall.LoadBalance;
 import io.farcall.Remote;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -27,6 +28,7 @@ public final class ServiceDescriptor {
   private final String name;
   private final List<MethodDescriptor> methods;
   private final Map<String, MethodDescriptor> byKey;
+  private final LoadBalance loadBalance;
 
   private ServiceDescriptor(Class<?> type) {
     Remote remote = type.getAnnotation(Remote.class);
@@ -38,6 +40,7 @@ public final class ServiceDescriptor {
     }
     this.type = type;
     this.name = remote.value().isEmpty() ? type.getName() : remote.value();
+    this.loadBalance = remote.loadBalance();
     List<Method> remoteMethods = new ArrayList<>();
     for (Method m : type.getMethods()) {
       if (isRemote(m)) {
@@ -88,6 +91,11 @@ public final class ServiceDescriptor {
    */
   public List<MethodDescriptor> methods() {
     return methods;
+  }
+
+  /** How calls pick a provider; {@link LoadBalance#DEFAULT} for the runtime's setting. */
+  public LoadBalance loadBalance() {
+    return loadBalance;
   }
 
   /** The method with this wire key, or null. */

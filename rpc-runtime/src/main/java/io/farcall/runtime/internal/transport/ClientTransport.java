@@ -56,6 +56,12 @@ public final class ClientTransport implements AutoCloseable {
         host + ":" + port, k -> new Connection(host, port, bootstrap, encoder));
   }
 
+  /** Whether a connection to {@code host:port} exists and is open now; creates nothing. */
+  public boolean isConnected(String host, int port) {
+    Connection c = connections.get(host + ":" + port);
+    return c != null && c.isActive();
+  }
+
   /** Closes and forgets the connection to an address that is no longer a provider. */
   public void forget(String host, int port) {
     Connection c = connections.remove(host + ":" + port);
