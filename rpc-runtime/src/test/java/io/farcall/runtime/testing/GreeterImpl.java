@@ -14,6 +14,9 @@ public class GreeterImpl implements Greeter {
   public final AtomicInteger calls = new AtomicInteger();
   private final Map<String, CompletableFuture<String>> gates = new ConcurrentHashMap<>();
 
+  /** While true, whoAmI takes two seconds: a provider that has stopped answering in time. */
+  public volatile boolean hung;
+
   public GreeterImpl(String name) {
     this.name = name;
   }
@@ -55,6 +58,13 @@ public class GreeterImpl implements Greeter {
   @Override
   public String whoAmI() {
     calls.incrementAndGet();
+    if (hung) {
+      try {
+        Thread.sleep(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     return name;
   }
 
