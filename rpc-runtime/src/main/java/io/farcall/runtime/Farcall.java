@@ -271,19 +271,23 @@ public final class Farcall implements AutoCloseable {
       r.close();
     }
     if (server != null) {
-      // New connections are refused, connected consumers are told to send nothing new, and what
-      // still arrives is refused with the retryable shutting-down status: no call is lost.
+      // Consumers are told to send nothing new here; what they sent before hearing it is still
+      // served. Once they have closed their connections (each does when its last reply arrived)
+      // or half the grace period passed, what still arrives is refused with the retryable
+      // shutting-down status, calls in flight finish, and the server closes: no call is lost.
+      long grace = settings.shutdownGrace().toMillis();
+      long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(grace);
       server.stopAccepting();
       server.goAway();
-      dispatcher.drain();
       try {
-        long grace = settings.shutdownGrace().toMillis();
-        if (!dispatcher.awaitIdle(grace, TimeUnit.MILLISECONDS)) {
+        server.awaitDisconnected(grace / 2, TimeUnit.MILLISECONDS);
+        dispatcher.drain();
+        long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()));
+        if (!dispatcher.awaitIdle(left, TimeUnit.MILLISECONDS)) {
           log.warn(
               "calls still running after the shutdown grace period of {}",
               settings.shutdownGrace());
         }
-        server.awaitDisconnected(Math.min(grace, 1000), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
