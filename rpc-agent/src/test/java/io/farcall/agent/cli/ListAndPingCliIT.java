@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.farcall.agent.cli.CliProcesses.Result;
 import io.farcall.agent.cli.CliProcesses.Started;
 import io.farcall.runtime.Farcall;
+import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +26,7 @@ class ListAndPingCliIT {
   private static final String PRICING = Pricing.class.getName();
   private static final String SINCE = "since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC";
 
-  @RegisterExtension static final TestingZooKeeper zk = new TestingZooKeeper();
+  @RegisterExtension static final ZooKeeperExtension zk = new ZooKeeperExtension();
 
   static Farcall providerA;
   static Farcall providerB;
