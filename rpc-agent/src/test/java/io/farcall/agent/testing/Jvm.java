@@ -1,4 +1,4 @@
-package io.farcall.agent.it;
+package io.farcall.agent.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,15 +24,15 @@ import java.util.stream.Stream;
  * #close()} stops it (gracefully first, then forcibly); {@link JvmProcesses} closes every JVM a
  * test started, whatever happened.
  */
-final class Jvm implements AutoCloseable {
-  static final Path AGENT_JAR = Path.of(System.getProperty("farcall.agentJar"));
-  static final Path TEST_CLASSES = Path.of(System.getProperty("farcall.testClasses"));
-  static final Path ANNOTATIONS_JAR =
+public final class Jvm implements AutoCloseable {
+  public static final Path AGENT_JAR = Path.of(System.getProperty("farcall.agentJar"));
+  public static final Path TEST_CLASSES = Path.of(System.getProperty("farcall.testClasses"));
+  public static final Path ANNOTATIONS_JAR =
       Path.of(System.getProperty("farcall.appLibs"), "rpc-annotations.jar");
-  static final Path HOST_LIBS = Path.of(System.getProperty("farcall.hostLibs"));
+  public static final Path HOST_LIBS = Path.of(System.getProperty("farcall.hostLibs"));
 
   /** The JDKs to run applications on: this one, and Temurin 25 where it is installed. */
-  static List<String> javaHomes() {
+  public static List<String> javaHomes() {
     List<String> homes = new ArrayList<>(List.of(System.getProperty("java.home")));
     try (Stream<Path> jvms = Files.list(Path.of("/usr/lib/jvm"))) {
       jvms.filter(p -> p.getFileName().toString().startsWith("temurin-25"))
@@ -73,24 +73,24 @@ final class Jvm implements AutoCloseable {
     reader.start();
   }
 
-  static Builder builder(String name) {
+  public static Builder builder(String name) {
     return new Builder(name);
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  List<String> lines() {
+  public List<String> lines() {
     return List.copyOf(lines);
   }
 
-  String output() {
+  public String output() {
     return String.join("\n", lines);
   }
 
   /** Waits for a line matching {@code test}; fails with the output so far if none comes in time. */
-  String awaitLine(Predicate<String> test, Duration timeout) throws InterruptedException {
+  public String awaitLine(Predicate<String> test, Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() - end < 0) {
       for (String line : lines) {
@@ -108,7 +108,7 @@ final class Jvm implements AutoCloseable {
   }
 
   /** Waits for the JVM to exit by itself and returns its status; fails if it does not in time. */
-  int awaitExit(Duration timeout) throws InterruptedException {
+  public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError(name + " did not exit within " + timeout + "; output:\n" + output());
     }
@@ -117,13 +117,13 @@ final class Jvm implements AutoCloseable {
   }
 
   /** Closes the JVM's standard input (test applications exit when it ends). */
-  void closeInput() throws IOException {
+  public void closeInput() throws IOException {
     OutputStream in = process.getOutputStream();
     in.close();
   }
 
   /** Stops the JVM: SIGKILL at once, as {@code kill -9} would. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 
@@ -144,7 +144,7 @@ final class Jvm implements AutoCloseable {
     }
   }
 
-  static final class Builder {
+  public static final class Builder {
     private final String name;
     private String javaHome = System.getProperty("java.home");
     private String agentOptions;
@@ -159,49 +159,49 @@ final class Jvm implements AutoCloseable {
       this.name = name;
     }
 
-    Builder javaHome(String home) {
+    public Builder javaHome(String home) {
       this.javaHome = home;
       return this;
     }
 
     /** Options after {@code -javaagent:rpc-agent.jar=}; null for none. */
-    Builder agentOptions(String options) {
+    public Builder agentOptions(String options) {
       this.agentOptions = options;
       return this;
     }
 
-    Builder withoutAgent() {
+    public Builder withoutAgent() {
       this.agent = false;
       return this;
     }
 
-    Builder classpath(Path... entries) {
+    public Builder classpath(Path... entries) {
       classpath.addAll(List.of(entries));
       return this;
     }
 
     /** The usual application classpath: the test applications and the annotations jar only. */
-    Builder appClasspath() {
+    public Builder appClasspath() {
       return classpath(TEST_CLASSES, ANNOTATIONS_JAR);
     }
 
-    Builder jvmArg(String arg) {
+    public Builder jvmArg(String arg) {
       jvmArgs.add(arg);
       return this;
     }
 
-    Builder env(String key, String value) {
+    public Builder env(String key, String value) {
       env.put(key, value);
       return this;
     }
 
-    Builder main(String mainClass, String... args) {
+    public Builder main(String mainClass, String... args) {
       this.mainClass = mainClass;
       this.args.addAll(List.of(args));
       return this;
     }
 
-    Jvm start(JvmProcesses processes) throws IOException {
+    public Jvm start(JvmProcesses processes) throws IOException {
       List<String> command = new ArrayList<>();
       command.add(Path.of(javaHome, "bin", "java").toString());
       command.add("-Xshare:auto");
