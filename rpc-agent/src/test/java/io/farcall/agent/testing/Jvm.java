@@ -20,9 +20,9 @@ import java.util.stream.Stream;
 
 /**
  * A real JVM started by a test, usually with {@code -javaagent:} pointing at the built agent jar.
- * Its output (stdout and stderr merged) is collected line by line and echoed with a prefix. {@link
- * #close()} stops it (gracefully first, then forcibly); {@link JvmProcesses} closes every JVM a
- * test started, whatever happened.
+ * Its output (stdout and stderr merged, unless {@link Builder#separateStderr()}) is collected line
+ * by line and echoed with a prefix. {@link #close()} stops it (gracefully first, then forcibly);
+ * {@link JvmProcesses} closes every JVM a test started, whatever happened.
  */
 public final class Jvm implements AutoCloseable {
   public static final Path AGENT_JAR = Path.of(System.getProperty("farcall.agentJar"));
@@ -49,10 +49,12 @@ public final class Jvm implements AutoCloseable {
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final Thread reader;
+  private final Path stderr;
 
-  private Jvm(String name, Process process) {
+  private Jvm(String name, Process process, Path stderr) {
     this.name = name;
     this.process = process;
+    this.stderr = stderr;
     this.reader =
         new Thread(
             () -> {
@@ -89,6 +91,28 @@ public final class Jvm implements AutoCloseable {
     return String.join("\n", lines);
   }
 
+  /** What it wrote to its standard error; only for a JVM started with separate stderr. */
+  public String err() {
+    if (stderr == null) {
+      throw new IllegalStateException(name + "'s stderr is merged into its output()");
+    }
+    try {
+      return Files.readString(stderr, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  /** Output, and stderr when kept apart, for failure messages. */
+  private String outputAndErr() {
+    return "output:\n" + output() + (stderr == null ? "" : "\nstderr:\n" + err());
+  }
+
+  /** The first line of its output; fails with the output so far if none comes in time. */
+  public String firstLine(Duration timeout) throws InterruptedException {
+    return awaitLine(line -> true, timeout);
+  }
+
   /** Waits for a line matching {@code test}; fails with the output so far if none comes in time. */
   public String awaitLine(Predicate<String> test, Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
@@ -104,13 +128,13 @@ public final class Jvm implements AutoCloseable {
       Thread.sleep(20);
     }
     throw new AssertionError(
-        name + " printed no expected line within " + timeout + "; output:\n" + output());
+        name + " printed no expected line within " + timeout + "; " + outputAndErr());
   }
 
   /** Waits for the JVM to exit by itself and returns its status; fails if it does not in time. */
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(name + " did not exit within " + timeout + "; output:\n" + output());
+      throw new AssertionError(name + " did not exit within " + timeout + "; " + outputAndErr());
     }
     reader.join(5_000);
     return process.exitValue();
@@ -142,6 +166,13 @@ public final class Jvm implements AutoCloseable {
         }
       }
     }
+    if (stderr != null) {
+      try {
+        Files.deleteIfExists(stderr);
+      } catch (IOException e) {
+        // a temp file; not worth failing a test over
+      }
+    }
   }
 
   public static final class Builder {
@@ -153,7 +184,9 @@ public final class Jvm implements AutoCloseable {
     private final List<String> jvmArgs = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private String mainClass;
+    private Path jar;
     private final List<String> args = new ArrayList<>();
+    private boolean separateStderr;
 
     private Builder(String name) {
       this.name = name;
@@ -201,6 +234,22 @@ public final class Jvm implements AutoCloseable {
       return this;
     }
 
+    /** {@code -jar jar args...} instead of a classpath and a main class. */
+    public Builder jar(Path jar, String... args) {
+      this.jar = jar;
+      this.args.addAll(List.of(args));
+      return this;
+    }
+
+    /**
+     * Keeps stderr out of the output, in a file read by {@link Jvm#err()}, for tests that check
+     * what goes to stdout alone.
+     */
+    public Builder separateStderr() {
+      this.separateStderr = true;
+      return this;
+    }
+
     public Jvm start(JvmProcesses processes) throws IOException {
       List<String> command = new ArrayList<>();
       command.add(Path.of(javaHome, "bin", "java").toString());
@@ -210,17 +259,38 @@ public final class Jvm implements AutoCloseable {
         command.add("-javaagent:" + AGENT_JAR + (agentOptions == null ? "" : "=" + agentOptions));
       }
       command.addAll(jvmArgs);
-      command.add("-cp");
-      command.add(
-          classpath.stream()
-              .map(Path::toString)
-              .collect(Collectors.joining(java.io.File.pathSeparator)));
-      command.add(mainClass);
+      if (jar != null) {
+        command.add("-jar");
+        command.add(jar.toString());
+      } else {
+        command.add("-cp");
+        command.add(
+            classpath.stream()
+                .map(Path::toString)
+                .collect(Collectors.joining(java.io.File.pathSeparator)));
+        command.add(mainClass);
+      }
       command.addAll(args);
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      ProcessBuilder pb = new ProcessBuilder(command);
+      Path stderr = null;
+      if (separateStderr) {
+        stderr = Files.createTempFile("farcall-" + name + "-", ".err");
+        pb.redirectError(stderr.toFile());
+      } else {
+        pb.redirectErrorStream(true);
+      }
       pb.environment().keySet().removeIf(k -> k.startsWith("FARCALL_"));
       pb.environment().putAll(env);
-      Jvm jvm = new Jvm(name, pb.start());
+      Process process;
+      try {
+        process = pb.start();
+      } catch (IOException e) {
+        if (stderr != null) {
+          Files.deleteIfExists(stderr);
+        }
+        throw e;
+      }
+      Jvm jvm = new Jvm(name, process, stderr);
       processes.add(jvm);
       return jvm;
     }
