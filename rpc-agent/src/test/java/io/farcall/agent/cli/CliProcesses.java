@@ -2,10 +2,8 @@ package io.farcall.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -14,13 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the agent jar, and provider processes, as real child processes of the test JVM. Every
- * process is bounded in time and killed if still alive when its test is done.
+ * Runs the agent jar's commands as real child processes of the test JVM, each to its end with its
+ * stdout and stderr kept apart. Every command is bounded in time and killed if still alive then.
+ * Long-running children are {@link io.farcall.agent.testing.Jvm}s.
  */
 final class CliProcesses {
   static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
@@ -101,74 +98,6 @@ final class CliProcesses {
         p.destroyForcibly();
       }
       deleteQuietly(out);
-      deleteQuietly(err);
-    }
-  }
-
-  /** A long-running child: its stdout read line by line, its stdin a pipe the test can close. */
-  static final class Started implements AutoCloseable {
-    final Process process;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final Path err;
-
-    Started(List<String> command) throws IOException {
-      this.err = Files.createTempFile("farcall-child-", ".err");
-      this.process = new ProcessBuilder(command).redirectError(err.toFile()).start();
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                  }
-                } catch (IOException e) {
-                  // the process ended
-                }
-              },
-              "child-stdout");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    /** The next line of its output, failing the test if none comes within {@code limit}. */
-    String awaitLine(Duration limit) throws InterruptedException {
-      String line = lines.poll(limit.toMillis(), TimeUnit.MILLISECONDS);
-      if (line == null) {
-        throw new AssertionError(
-            "no output within " + limit + " (alive: " + process.isAlive() + "); stderr: " + err());
-      }
-      return line;
-    }
-
-    void closeStdin() throws IOException {
-      process.getOutputStream().close();
-    }
-
-    /** Its exit status, failing the test if it does not end within {@code limit}. */
-    int awaitExit(Duration limit) throws InterruptedException {
-      if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("still running after " + limit + "; stderr: " + err());
-      }
-      return process.exitValue();
-    }
-
-    String err() {
-      try {
-        return Files.readString(err, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return "(unreadable: " + e + ")";
-      }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      if (process.isAlive()) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
       deleteQuietly(err);
     }
   }

@@ -4,9 +4,11 @@ import static io.farcall.agent.cli.CliProcesses.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farcall.agent.cli.CliProcesses.Result;
-import io.farcall.agent.cli.CliProcesses.Started;
+import io.farcall.agent.testing.Jvm;
+import io.farcall.agent.testing.JvmProcesses;
 import io.farcall.runtime.Farcall;
-import java.io.File;
+import io.farcall.runtime.testing.ZooKeeperExtension;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +27,8 @@ class ListAndPingCliIT {
   private static final String PRICING = Pricing.class.getName();
   private static final String SINCE = "since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC";
 
-  @RegisterExtension static final TestingZooKeeper zk = new TestingZooKeeper();
+  @RegisterExtension static final ZooKeeperExtension zk = new ZooKeeperExtension();
+  @RegisterExtension final JvmProcesses jvms = new JvmProcesses();
 
   static Farcall providerA;
   static Farcall providerB;
@@ -88,25 +91,23 @@ class ListAndPingCliIT {
     // Its own base path, so that the dead registration (it lasts until the session expires)
     // stays out of the other tests.
     String basePath = "/farcall-abrupt";
-    try (Farcall live = Farcall.builder().registry(zk.connectString()).basePath(basePath).build();
-        Started doomed =
-            new Started(
-                List.of(
-                    CliProcesses.java(),
-                    "-cp",
-                    CliProcesses.agentJar() + File.pathSeparator + testClasses(),
-                    CatalogProvider.class.getName(),
-                    zk.connectString(),
-                    basePath))) {
+    try (Farcall live = Farcall.builder().registry(zk.connectString()).basePath(basePath).build()) {
+      Jvm doomed =
+          Jvm.builder("doomed-provider")
+              .withoutAgent()
+              .classpath(Path.of(CliProcesses.agentJar()), Path.of(testClasses()))
+              .main(CatalogProvider.class.getName(), zk.connectString(), basePath)
+              .separateStderr()
+              .start(jvms);
       live.export(new CatalogImpl());
-      String ready = doomed.awaitLine(Duration.ofSeconds(30));
+      String ready = doomed.firstLine(Duration.ofSeconds(30));
       assertThat(ready).as(doomed.err()).startsWith("READY ");
       String deadAddress = "127.0.0.1:" + ready.substring("READY ".length());
       Result before =
           cli("ping", CATALOG, "--registry", zk.connectString(), "--basepath", basePath);
       assertThat(before.status()).as(before.toString()).isZero();
 
-      doomed.process.destroyForcibly(); // SIGKILL: no deregistration, no goodbye
+      doomed.kill(); // SIGKILL: no deregistration, no goodbye
       doomed.awaitExit(Duration.ofSeconds(10));
       Result r =
           cli(

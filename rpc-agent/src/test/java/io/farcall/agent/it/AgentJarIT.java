@@ -2,6 +2,7 @@ package io.farcall.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.farcall.agent.testing.Jvm;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -2,6 +2,9 @@ package io.farcall.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.farcall.agent.testing.Jvm;
+import io.farcall.agent.testing.JvmProcesses;
+import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * own.
  */
 class HostApplicationIT {
-  @RegisterExtension static final ZooKeeper zk = new ZooKeeper();
+  @RegisterExtension static final ZooKeeperExtension zk = new ZooKeeperExtension();
   @RegisterExtension final JvmProcesses jvms = new JvmProcesses();
 
   @Test

@@ -2,6 +2,8 @@ package io.farcall.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.farcall.agent.testing.Jvm;
+import io.farcall.agent.testing.JvmProcesses;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -2,6 +2,9 @@ package io.farcall.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.farcall.agent.testing.Jvm;
+import io.farcall.agent.testing.JvmProcesses;
+import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in its constructor and through a static field, and a declared exception arrives as itself.
  */
 class ProvidersAndConsumerIT {
-  @RegisterExtension static final ZooKeeper zk = new ZooKeeper();
+  @RegisterExtension static final ZooKeeperExtension zk = new ZooKeeperExtension();
   @RegisterExtension final JvmProcesses jvms = new JvmProcesses();
 
   static List<String> javaHomes() {

@@ -2,6 +2,8 @@ package io.farcall.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.farcall.agent.testing.Jvm;
+import io.farcall.agent.testing.JvmProcesses;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

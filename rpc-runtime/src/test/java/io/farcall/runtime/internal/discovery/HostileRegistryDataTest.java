@@ -4,6 +4,7 @@ import static io.farcall.runtime.internal.discovery.Eventually.await;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Timeout(60)
 class HostileRegistryDataTest {
-  @RegisterExtension final ZooKeeperExtension zooKeeper = new ZooKeeperExtension();
+  @RegisterExtension final ZooKeeperExtension zooKeeper = ZooKeeperExtension.perTest();
 
   private static final String GADGET = "io.farcall.runtime.internal.discovery.HostilePayload";
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.farcall.RpcException;
+import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(60)
 class RegistryTest {
-  @RegisterExtension final ZooKeeperExtension zooKeeper = new ZooKeeperExtension();
+  @RegisterExtension final ZooKeeperExtension zooKeeper = ZooKeeperExtension.perTest();
 
   private Registry provider;
   private Registry consumer;

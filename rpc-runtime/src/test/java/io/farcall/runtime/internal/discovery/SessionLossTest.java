@@ -3,6 +3,7 @@ package io.farcall.runtime.internal.discovery;
 import static io.farcall.runtime.internal.discovery.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Losing the ZooKeeper session, or ZooKeeper itself for a while, loses no live provider. */
 @Timeout(60)
 class SessionLossTest {
-  @RegisterExtension final ZooKeeperExtension zooKeeper = new ZooKeeperExtension();
+  @RegisterExtension final ZooKeeperExtension zooKeeper = ZooKeeperExtension.perTest();
 
   private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(2);
 

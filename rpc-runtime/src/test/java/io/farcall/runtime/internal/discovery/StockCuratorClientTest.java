@@ -3,6 +3,7 @@ package io.farcall.runtime.internal.discovery;
 import static io.farcall.runtime.internal.discovery.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(60)
 @SuppressWarnings({"rawtypes", "unchecked"}) // Curator's builder takes a payload Class: Map.class
 class StockCuratorClientTest {
-  @RegisterExtension final ZooKeeperExtension zooKeeper = new ZooKeeperExtension();
+  @RegisterExtension final ZooKeeperExtension zooKeeper = ZooKeeperExtension.perTest();
 
   private Registry registry;
   private CuratorFramework stockClient;

@@ -1,4 +1,4 @@
-package io.farcall.agent.it;
+package io.farcall.agent.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,19 +20,19 @@ import java.util.stream.Stream;
 
 /**
  * A real JVM started by a test, usually with {@code -javaagent:} pointing at the built agent jar.
- * Its output (stdout and stderr merged) is collected line by line and echoed with a prefix. {@link
- * #close()} stops it (gracefully first, then forcibly); {@link JvmProcesses} closes every JVM a
- * test started, whatever happened.
+ * Its output (stdout and stderr merged, unless {@link Builder#separateStderr()}) is collected line
+ * by line and echoed with a prefix. {@link #close()} stops it (gracefully first, then forcibly);
+ * {@link JvmProcesses} closes every JVM a test started, whatever happened.
  */
-final class Jvm implements AutoCloseable {
-  static final Path AGENT_JAR = Path.of(System.getProperty("farcall.agentJar"));
-  static final Path TEST_CLASSES = Path.of(System.getProperty("farcall.testClasses"));
-  static final Path ANNOTATIONS_JAR =
+public final class Jvm implements AutoCloseable {
+  public static final Path AGENT_JAR = Path.of(System.getProperty("farcall.agentJar"));
+  public static final Path TEST_CLASSES = Path.of(System.getProperty("farcall.testClasses"));
+  public static final Path ANNOTATIONS_JAR =
       Path.of(System.getProperty("farcall.appLibs"), "rpc-annotations.jar");
-  static final Path HOST_LIBS = Path.of(System.getProperty("farcall.hostLibs"));
+  public static final Path HOST_LIBS = Path.of(System.getProperty("farcall.hostLibs"));
 
   /** The JDKs to run applications on: this one, and Temurin 25 where it is installed. */
-  static List<String> javaHomes() {
+  public static List<String> javaHomes() {
     List<String> homes = new ArrayList<>(List.of(System.getProperty("java.home")));
     try (Stream<Path> jvms = Files.list(Path.of("/usr/lib/jvm"))) {
       jvms.filter(p -> p.getFileName().toString().startsWith("temurin-25"))
@@ -49,10 +49,12 @@ final class Jvm implements AutoCloseable {
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final Thread reader;
+  private final Path stderr;
 
-  private Jvm(String name, Process process) {
+  private Jvm(String name, Process process, Path stderr) {
     this.name = name;
     this.process = process;
+    this.stderr = stderr;
     this.reader =
         new Thread(
             () -> {
@@ -73,24 +75,46 @@ final class Jvm implements AutoCloseable {
     reader.start();
   }
 
-  static Builder builder(String name) {
+  public static Builder builder(String name) {
     return new Builder(name);
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  List<String> lines() {
+  public List<String> lines() {
     return List.copyOf(lines);
   }
 
-  String output() {
+  public String output() {
     return String.join("\n", lines);
   }
 
+  /** What it wrote to its standard error; only for a JVM started with separate stderr. */
+  public String err() {
+    if (stderr == null) {
+      throw new IllegalStateException(name + "'s stderr is merged into its output()");
+    }
+    try {
+      return Files.readString(stderr, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  /** Output, and stderr when kept apart, for failure messages. */
+  private String outputAndErr() {
+    return "output:\n" + output() + (stderr == null ? "" : "\nstderr:\n" + err());
+  }
+
+  /** The first line of its output; fails with the output so far if none comes in time. */
+  public String firstLine(Duration timeout) throws InterruptedException {
+    return awaitLine(line -> true, timeout);
+  }
+
   /** Waits for a line matching {@code test}; fails with the output so far if none comes in time. */
-  String awaitLine(Predicate<String> test, Duration timeout) throws InterruptedException {
+  public String awaitLine(Predicate<String> test, Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() - end < 0) {
       for (String line : lines) {
@@ -104,13 +128,13 @@ final class Jvm implements AutoCloseable {
       Thread.sleep(20);
     }
     throw new AssertionError(
-        name + " printed no expected line within " + timeout + "; output:\n" + output());
+        name + " printed no expected line within " + timeout + "; " + outputAndErr());
   }
 
   /** Waits for the JVM to exit by itself and returns its status; fails if it does not in time. */
-  int awaitExit(Duration timeout) throws InterruptedException {
+  public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(name + " did not exit within " + timeout + "; output:\n" + output());
+      throw new AssertionError(name + " did not exit within " + timeout + "; " + outputAndErr());
     }
     reader.join(5_000);
     return process.exitValue();
@@ -122,13 +146,13 @@ final class Jvm implements AutoCloseable {
   }
 
   /** Closes the JVM's standard input (test applications exit when it ends). */
-  void closeInput() throws IOException {
+  public void closeInput() throws IOException {
     OutputStream in = process.getOutputStream();
     in.close();
   }
 
   /** Stops the JVM: SIGKILL at once, as {@code kill -9} would. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 
@@ -147,9 +171,16 @@ final class Jvm implements AutoCloseable {
         }
       }
     }
+    if (stderr != null) {
+      try {
+        Files.deleteIfExists(stderr);
+      } catch (IOException e) {
+        // a temp file; not worth failing a test over
+      }
+    }
   }
 
-  static final class Builder {
+  public static final class Builder {
     private final String name;
     private String javaHome = System.getProperty("java.home");
     private String agentOptions;
@@ -158,55 +189,73 @@ final class Jvm implements AutoCloseable {
     private final List<String> jvmArgs = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private String mainClass;
+    private Path jar;
     private final List<String> args = new ArrayList<>();
+    private boolean separateStderr;
 
     private Builder(String name) {
       this.name = name;
     }
 
-    Builder javaHome(String home) {
+    public Builder javaHome(String home) {
       this.javaHome = home;
       return this;
     }
 
     /** Options after {@code -javaagent:rpc-agent.jar=}; null for none. */
-    Builder agentOptions(String options) {
+    public Builder agentOptions(String options) {
       this.agentOptions = options;
       return this;
     }
 
-    Builder withoutAgent() {
+    public Builder withoutAgent() {
       this.agent = false;
       return this;
     }
 
-    Builder classpath(Path... entries) {
+    public Builder classpath(Path... entries) {
       classpath.addAll(List.of(entries));
       return this;
     }
 
     /** The usual application classpath: the test applications and the annotations jar only. */
-    Builder appClasspath() {
+    public Builder appClasspath() {
       return classpath(TEST_CLASSES, ANNOTATIONS_JAR);
     }
 
-    Builder jvmArg(String arg) {
+    public Builder jvmArg(String arg) {
       jvmArgs.add(arg);
       return this;
     }
 
-    Builder env(String key, String value) {
+    public Builder env(String key, String value) {
       env.put(key, value);
       return this;
     }
 
-    Builder main(String mainClass, String... args) {
+    public Builder main(String mainClass, String... args) {
       this.mainClass = mainClass;
       this.args.addAll(List.of(args));
       return this;
     }
 
-    Jvm start(JvmProcesses processes) throws IOException {
+    /** {@code -jar jar args...} instead of a classpath and a main class. */
+    public Builder jar(Path jar, String... args) {
+      this.jar = jar;
+      this.args.addAll(List.of(args));
+      return this;
+    }
+
+    /**
+     * Keeps stderr out of the output, in a file read by {@link Jvm#err()}, for tests that check
+     * what goes to stdout alone.
+     */
+    public Builder separateStderr() {
+      this.separateStderr = true;
+      return this;
+    }
+
+    public Jvm start(JvmProcesses processes) throws IOException {
       List<String> command = new ArrayList<>();
       command.add(Path.of(javaHome, "bin", "java").toString());
       command.add("-Xshare:auto");
@@ -215,17 +264,38 @@ final class Jvm implements AutoCloseable {
         command.add("-javaagent:" + AGENT_JAR + (agentOptions == null ? "" : "=" + agentOptions));
       }
       command.addAll(jvmArgs);
-      command.add("-cp");
-      command.add(
-          classpath.stream()
-              .map(Path::toString)
-              .collect(Collectors.joining(java.io.File.pathSeparator)));
-      command.add(mainClass);
+      if (jar != null) {
+        command.add("-jar");
+        command.add(jar.toString());
+      } else {
+        command.add("-cp");
+        command.add(
+            classpath.stream()
+                .map(Path::toString)
+                .collect(Collectors.joining(java.io.File.pathSeparator)));
+        command.add(mainClass);
+      }
       command.addAll(args);
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      ProcessBuilder pb = new ProcessBuilder(command);
+      Path stderr = null;
+      if (separateStderr) {
+        stderr = Files.createTempFile("farcall-" + name + "-", ".err");
+        pb.redirectError(stderr.toFile());
+      } else {
+        pb.redirectErrorStream(true);
+      }
       pb.environment().keySet().removeIf(k -> k.startsWith("FARCALL_"));
       pb.environment().putAll(env);
-      Jvm jvm = new Jvm(name, pb.start());
+      Process process;
+      try {
+        process = pb.start();
+      } catch (IOException e) {
+        if (stderr != null) {
+          Files.deleteIfExists(stderr);
+        }
+        throw e;
+      }
+      Jvm jvm = new Jvm(name, process, stderr);
       processes.add(jvm);
       return jvm;
     }

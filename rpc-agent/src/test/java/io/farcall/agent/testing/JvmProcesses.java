@@ -1,4 +1,4 @@
-package io.farcall.agent.it;
+package io.farcall.agent.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** Stops every JVM a test started, in reverse order, when the test ends, passed or failed. */
-final class JvmProcesses implements AfterEachCallback {
+public final class JvmProcesses implements AfterEachCallback {
   private final List<Jvm> started = new ArrayList<>();
 
   synchronized void add(Jvm jvm) {
