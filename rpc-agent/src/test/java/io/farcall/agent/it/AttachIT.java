@@ -3,6 +3,9 @@ package io.farcall.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.tools.attach.VirtualMachine;
+import io.farcall.agent.testing.Jvm;
+import io.farcall.agent.testing.JvmProcesses;
+import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The agent attached to a JVM that is already running hooks the classes it loads from then on. */
 class AttachIT {
-  @RegisterExtension static final ZooKeeper zk = new ZooKeeper();
+  @RegisterExtension static final ZooKeeperExtension zk = new ZooKeeperExtension();
   @RegisterExtension final JvmProcesses jvms = new JvmProcesses();
 
   @Test

@@ -141,7 +141,7 @@ public final class Jvm implements AutoCloseable {
   }
 
   /** The JVM's standard input. */
-  OutputStream input() {
+  public OutputStream input() {
     return process.getOutputStream();
   }
 
