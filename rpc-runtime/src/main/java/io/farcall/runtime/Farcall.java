@@ -2,6 +2,7 @@ package io.farcall.runtime;
 
 import io.farcall.Remote;
 import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.Registration;
 import io.farcall.runtime.internal.discovery.Registry;
 import io.farcall.runtime.internal.discovery.RegistryConfig;
@@ -191,7 +192,7 @@ public final class Farcall implements AutoCloseable {
               s.name(),
               settings.advertisedHost(),
               serverAddress.getPort(),
-              Map.of("weight", Integer.toString(settings.weight()))));
+              Map.of(Endpoint.WEIGHT_KEY, Integer.toString(settings.weight()))));
       names.add(s.name());
       log.info(
           "exported {} ({}) at {}:{}",

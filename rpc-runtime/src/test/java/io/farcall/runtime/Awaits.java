@@ -25,6 +25,24 @@ final class Awaits {
     }
   }
 
+  /** Calls until each named provider has answered, for at most 20 seconds. */
+  static void providersServe(Greeter greeter, String... names) {
+    Set<String> wanted = Set.of(names);
+    Set<String> seen = new HashSet<>();
+    long end = System.nanoTime() + 20_000_000_000L;
+    while (!seen.containsAll(wanted)) {
+      if (System.nanoTime() - end > 0) {
+        throw new AssertionError("only " + seen + " answered within 20 s");
+      }
+      try {
+        seen.add(greeter.whoAmI());
+      } catch (RuntimeException e) {
+        // not registered yet
+      }
+      sleep(5);
+    }
+  }
+
   static void sleep(long millis) {
     try {
       Thread.sleep(millis);

@@ -138,7 +138,9 @@ final class CachedDirectory implements ServiceDirectory, AutoCloseable {
         instance.getId(),
         instance.getAddress(),
         instance.getPort(),
-        instance.getRegistrationTimeUTC());
+        instance.getRegistrationTimeUTC(),
+        Endpoint.weightOf(
+            instance.getPayload() instanceof java.util.Map<?, ?> m ? m : java.util.Map.of()));
   }
 
   @Override

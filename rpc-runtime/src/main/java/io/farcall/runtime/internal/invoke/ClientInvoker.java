@@ -56,7 +56,7 @@ public final class ClientInvoker {
   }
 
   static int weight(Endpoint e) {
-    return 1; // every provider weighs the same until registrations carry weights
+    return e.weight();
   }
 
   /**
