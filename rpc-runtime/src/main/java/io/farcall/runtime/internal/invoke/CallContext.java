@@ -1,29 +1,62 @@
 package io.farcall.runtime.internal.invoke;
 
 /**
- * The deadline of the call a provider thread is serving, so that calls it makes while serving
- * inherit the remaining time. Only set while provider code runs synchronously on a Farcall executor
- * thread.
+ * The call a provider thread is serving, so that calls it makes while serving inherit its deadline
+ * and its cancellation, and application code can ask about them ({@link
+ * io.farcall.runtime.CurrentCall}). Only set while provider code runs synchronously on a Farcall
+ * executor thread.
  */
-final class CallContext {
-  private static final ThreadLocal<long[]> DEADLINE = ThreadLocal.withInitial(() -> new long[1]);
+public final class CallContext {
+  /** What a served call exposes to the code serving it. */
+  interface Served {
+    /** The deadline in {@link System#nanoTime()} terms, or 0 for none. */
+    long deadlineNanos();
+
+    /** Whether the caller gave up on the call. */
+    boolean isCancelled();
+  }
+
+  private static final ThreadLocal<Served> CURRENT = new ThreadLocal<>();
 
   private CallContext() {}
 
-  /** The inherited deadline in {@link System#nanoTime()} terms, or 0 for none. */
-  static long deadlineNanos() {
-    return DEADLINE.get()[0];
+  static Served current() {
+    return CURRENT.get();
   }
 
-  /** Sets the current deadline; returns the previous one, to restore with {@link #restore}. */
-  static long enter(long deadlineNanos) {
-    long[] slot = DEADLINE.get();
-    long previous = slot[0];
-    slot[0] = deadlineNanos;
+  /** The inherited deadline in {@link System#nanoTime()} terms, or 0 for none. */
+  static long deadlineNanos() {
+    Served s = CURRENT.get();
+    return s == null ? 0 : s.deadlineNanos();
+  }
+
+  /** Sets the served call; returns the previous one, to restore with {@link #restore}. */
+  static Served enter(Served call) {
+    Served previous = CURRENT.get();
+    CURRENT.set(call);
     return previous;
   }
 
-  static void restore(long previous) {
-    DEADLINE.get()[0] = previous;
+  static void restore(Served previous) {
+    if (previous == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(previous);
+    }
+  }
+
+  /**
+   * Nanoseconds left before the deadline of the call this thread serves (negative once passed), or
+   * {@link Long#MAX_VALUE} when it serves none or the call has no deadline.
+   */
+  public static long remainingNanos() {
+    long deadline = deadlineNanos();
+    return deadline == 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+  }
+
+  /** Whether this thread serves a call whose caller gave up. */
+  public static boolean cancelled() {
+    Served s = CURRENT.get();
+    return s != null && s.isCancelled();
   }
 }

@@ -110,6 +110,12 @@ public final class ClientInvoker {
     long now = System.nanoTime();
     long timeout = method.timeoutNanos() > 0 ? method.timeoutNanos() : defaultTimeoutNanos;
     long deadline = now + timeout;
+    if (CallContext.cancelled()) {
+      throw new RpcException(
+          "not calling "
+              + service.name()
+              + ": the remote call this thread serves was cancelled by its caller");
+    }
     long inherited = CallContext.deadlineNanos();
     if (inherited != 0 && inherited - deadline < 0) {
       deadline = inherited; // a nested call never outlives the call it serves

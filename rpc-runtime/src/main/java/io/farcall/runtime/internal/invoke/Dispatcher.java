@@ -180,7 +180,7 @@ public final class Dispatcher implements RequestHandler {
   }
 
   /** One request accepted for execution. */
-  private final class ServerCall implements Runnable {
+  private final class ServerCall implements Runnable, CallContext.Served {
     final ServerConnection conn;
     final long requestId;
     private final Frame request;
@@ -243,7 +243,7 @@ public final class Dispatcher implements RequestHandler {
         request.release();
       }
       Object value;
-      long previous = CallContext.enter(deadlineNanos);
+      CallContext.Served previous = CallContext.enter(this);
       try {
         value = method.invoke(args);
       } catch (Throwable t) {
@@ -310,6 +310,17 @@ public final class Dispatcher implements RequestHandler {
             "cannot encode the exception " + error + ": " + e.getMessage(),
             null);
       }
+    }
+
+    @Override
+    public long deadlineNanos() {
+      return deadlineNanos;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      // The caller's CANCEL arrives a little after its deadline; the deadline alone is enough.
+      return cancelled || (deadlineNanos != 0 && deadlineNanos - System.nanoTime() <= 0);
     }
 
     /** Gives back this call's admission permit; once, before its reply leaves. */
