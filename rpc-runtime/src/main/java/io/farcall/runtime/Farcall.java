@@ -139,7 +139,10 @@ public final class Farcall implements AutoCloseable {
   /**
    * Starts a runtime with {@code settings} (see {@link FarcallSettings.Builder#build()}).
    *
-   * @throws io.farcall.RpcException if the registry cannot be reached
+   * @throws io.farcall.RpcException in zero-config, if no ZooKeeper answers on 127.0.0.1:2181 and
+   *     none could be started there. A configured registry that does not answer within the connect
+   *     timeout does not fail the start: calls use the providers last seen, saved on local disk,
+   *     and exports are registered once it answers.
    */
   public static Farcall start(FarcallSettings settings) {
     return new Farcall(settings);

@@ -97,7 +97,7 @@ public final class FarcallOps implements AutoCloseable {
     }
     Registry started;
     try {
-      started = Registry.start(config);
+      started = Registry.connect(config);
     } catch (RpcException e) {
       throw new RegistryUnavailableException(config.connectString(), e.getMessage(), e);
     }

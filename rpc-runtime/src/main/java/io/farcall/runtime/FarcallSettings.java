@@ -514,7 +514,7 @@ public final class FarcallSettings {
      * Starts a runtime with these settings: connects to the registry (or starts the zero-config
      * embedded one) and prepares the client side. The server starts with the first export.
      *
-     * @throws io.farcall.RpcException if the registry cannot be reached
+     * @throws io.farcall.RpcException as {@link Farcall#start} does
      */
     public Farcall build() {
       return Farcall.start(settings());

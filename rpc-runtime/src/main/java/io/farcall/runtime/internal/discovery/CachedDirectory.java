@@ -3,8 +3,11 @@ package io.farcall.runtime.internal.discovery;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.x.discovery.ServiceCache;
@@ -25,15 +29,21 @@ import org.apache.logging.log4j.Logger;
  * A {@link ServiceDirectory} backed by a Curator {@link ServiceCache}: a watch pushes every change,
  * and the cache re-reads the service's children after a reconnection. Curator's cache never drops
  * instances because of a connection loss, so neither does this directory.
+ *
+ * <p>The watch starts when the registry can reach ZooKeeper ({@link #startWatch()}), which may be
+ * after the directory was created; until its initial load completes the directory serves what the
+ * {@link DiskCache} saved, if {@link #seedFromDisk()} found anything. Every list read from
+ * ZooKeeper is saved back to the disk cache, without the instances this registry registered itself:
+ * they end with this JVM.
  */
 final class CachedDirectory implements ServiceDirectory, AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(CachedDirectory.class);
 
   private final String service;
-  private final ServiceCache<Map<String, String>> cache;
+  private final Supplier<ServiceCache<Map<String, String>>> newCache;
   private final Executor events;
+  private final DiskCache disk;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  private volatile List<Endpoint> endpoints = List.of();
 
   /**
    * Instances this JVM registered: known to be alive without waiting for ZooKeeper to tell, so an
@@ -41,39 +51,127 @@ final class CachedDirectory implements ServiceDirectory, AutoCloseable {
    */
   private final Set<Endpoint> local = ConcurrentHashMap.newKeySet();
 
-  private volatile CountDownLatch initialLoad;
+  /** The ids of every instance this registry registered, live or closed: never saved to disk. */
+  private final Set<String> ownIds = ConcurrentHashMap.newKeySet();
 
-  CachedDirectory(String service, ServiceCache<Map<String, String>> cache, Executor events) {
+  /** The started Curator cache and its initial load; null until {@link #startWatch()}. */
+  private record Watch(ServiceCache<Map<String, String>> cache, CountDownLatch initialLoad) {}
+
+  /** What readers see; replaced whole so that endpoints and source change together. */
+  private record View(List<Endpoint> endpoints, Source source) {}
+
+  private final Object startLock = new Object();
+  private volatile Watch watch;
+  private volatile boolean closed;
+  private volatile View view = new View(List.of(), Source.NONE);
+
+  // Guarded by this.
+  private boolean seedRead;
+  private DiskCache.Snapshot seed;
+  private List<Endpoint> saved;
+
+  CachedDirectory(
+      String service,
+      Supplier<ServiceCache<Map<String, String>>> newCache,
+      Executor events,
+      DiskCache disk) {
     this.service = requireNonNull(service);
-    this.cache = requireNonNull(cache);
+    this.newCache = requireNonNull(newCache);
     this.events = requireNonNull(events);
+    this.disk = requireNonNull(disk);
   }
 
-  /** Starts watching; returns at once. */
-  void start() throws Exception {
-    cache.addListener(
-        new ServiceCacheListener() {
-          @Override
-          public void cacheChanged() {
-            refresh();
-          }
+  /**
+   * Starts watching ZooKeeper unless already watching; returns without waiting for the initial
+   * load. Blocks while ZooKeeper is asked to create the service's node, so call it only when
+   * connected: it fails with a connection loss after Curator's retries otherwise, and can then be
+   * called again.
+   */
+  void startWatch() throws Exception {
+    synchronized (startLock) {
+      if (closed || watch != null) {
+        return;
+      }
+      ServiceCache<Map<String, String>> cache = newCache.get();
+      cache.addListener(
+          new ServiceCacheListener() {
+            @Override
+            public void cacheChanged() {
+              refresh();
+            }
 
-          @Override
-          public void stateChanged(CuratorFramework client, ConnectionState newState) {
-            // Deliberately nothing: a connection loss says nothing about the providers, which
-            // keep serving; the cache re-reads the children itself once reconnected.
-            LOG.debug("Directory of {}: ZooKeeper connection {}", service, newState);
-          }
-        },
-        events);
-    initialLoad = cache.startImmediate();
+            @Override
+            public void stateChanged(CuratorFramework client, ConnectionState newState) {
+              // Deliberately nothing: a connection loss says nothing about the providers, which
+              // keep serving; the cache re-reads the children itself once reconnected.
+              LOG.debug("Directory of {}: ZooKeeper connection {}", service, newState);
+            }
+          },
+          events);
+      CountDownLatch initialLoad;
+      try {
+        initialLoad = cache.startImmediate();
+      } catch (Exception e) {
+        // A started cache cannot be started again: the next attempt builds a new one.
+        closeQuietly(cache);
+        throw e;
+      }
+      watch = new Watch(cache, initialLoad);
+      if (closed) {
+        closeQuietly(cache); // close() ran meanwhile and saw no watch
+      }
+    }
   }
 
-  /** Waits up to {@code timeout} for the initial load; returns whether it completed. */
+  /** Whether {@link #startWatch()} succeeded. */
+  boolean watching() {
+    return watch != null;
+  }
+
+  /**
+   * Waits up to {@code timeout} for the initial load from ZooKeeper; returns whether it completed
+   * (false at once if not watching).
+   */
   boolean awaitInitialLoad(Duration timeout) throws InterruptedException {
-    boolean loaded = initialLoad.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Watch w = watch;
+    if (w == null) {
+      return false;
+    }
+    boolean loaded = w.initialLoad.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     refresh();
     return loaded;
+  }
+
+  /**
+   * Whether the initial load from ZooKeeper completed; if it did and the directory did not serve it
+   * yet, serves it now. Curator's cache tells its listeners nothing when the initial load
+   * completes, so the registry calls this until it returns true.
+   */
+  boolean checkLoaded() {
+    if (!loaded()) {
+      return false;
+    }
+    if (view.source() != Source.ZOOKEEPER) {
+      refresh();
+    }
+    return true;
+  }
+
+  /**
+   * Serves the endpoints saved on disk for the service until ZooKeeper answers: the first call
+   * reads the file, later ones return what it found. Returns what is served, empty if nothing was
+   * saved or the directory already serves what ZooKeeper said.
+   */
+  synchronized Optional<DiskCache.Snapshot> seedFromDisk() {
+    if (loaded()) {
+      return Optional.empty();
+    }
+    if (!seedRead) {
+      seedRead = true;
+      seed = disk.read(service).orElse(null);
+      refresh();
+    }
+    return Optional.ofNullable(seed);
   }
 
   @Override
@@ -83,7 +181,12 @@ final class CachedDirectory implements ServiceDirectory, AutoCloseable {
 
   @Override
   public List<Endpoint> endpoints() {
-    return endpoints;
+    return view.endpoints();
+  }
+
+  @Override
+  public Source source() {
+    return view.source();
   }
 
   @Override
@@ -92,6 +195,7 @@ final class CachedDirectory implements ServiceDirectory, AutoCloseable {
   }
 
   void addLocal(Endpoint endpoint) {
+    ownIds.add(endpoint.id());
     local.add(endpoint);
     refresh();
   }
@@ -101,26 +205,54 @@ final class CachedDirectory implements ServiceDirectory, AutoCloseable {
     refresh();
   }
 
+  private boolean loaded() {
+    Watch w = watch;
+    return w != null && w.initialLoad.getCount() == 0;
+  }
+
   private synchronized void refresh() {
+    Watch w = watch;
+    boolean live = w != null && w.initialLoad.getCount() == 0;
+    List<Endpoint> remote;
+    if (live) {
+      remote =
+          w.cache.getInstances().stream()
+              .filter(SafeJsonInstanceSerializer::isUsable)
+              .map(CachedDirectory::toEndpoint)
+              .sorted(Comparator.comparing(Endpoint::id))
+              .toList();
+      save(remote);
+    } else {
+      // Before the initial load completes Curator's cache holds only part of the children.
+      remote = seed == null ? List.of() : seed.endpoints();
+    }
     Map<String, Endpoint> byId = new TreeMap<>();
     for (Endpoint e : local) {
       byId.put(e.id(), e);
     }
-    cache.getInstances().stream()
-        .filter(SafeJsonInstanceSerializer::isUsable)
-        .map(CachedDirectory::toEndpoint)
-        .forEach(e -> byId.putIfAbsent(e.id(), e));
-    List<Endpoint> fresh = List.copyOf(byId.values());
-    if (fresh.equals(endpoints)) {
+    remote.forEach(e -> byId.putIfAbsent(e.id(), e));
+    Source source = live ? Source.ZOOKEEPER : seed != null ? Source.DISK_CACHE : Source.NONE;
+    View fresh = new View(List.copyOf(byId.values()), source);
+    if (fresh.equals(view)) {
       return;
     }
-    endpoints = fresh;
-    LOG.debug("Directory of {} now: {}", service, fresh);
+    view = fresh;
+    LOG.debug("Directory of {} now ({}): {}", service, source, fresh.endpoints());
     try {
       events.execute(this::notifyListeners);
     } catch (RejectedExecutionException closing) {
       // The registry is closing; nobody is waiting for news any more.
     }
+  }
+
+  /** Saves what ZooKeeper said, when it differs from what was last saved (or on the first load). */
+  private void save(List<Endpoint> remote) {
+    List<Endpoint> others = remote.stream().filter(e -> !ownIds.contains(e.id())).toList();
+    if (others.equals(saved) || closed) {
+      return;
+    }
+    saved = others;
+    disk.write(service, others, Instant.now());
   }
 
   private void notifyListeners() {
@@ -145,6 +277,14 @@ final class CachedDirectory implements ServiceDirectory, AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    Watch w = watch;
+    if (w != null) {
+      closeQuietly(w.cache);
+    }
+  }
+
+  private void closeQuietly(ServiceCache<?> cache) {
     try {
       cache.close();
     } catch (Exception e) {

@@ -6,17 +6,21 @@ import com.google.common.net.InetAddresses;
 import io.farcall.RpcException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,10 +54,16 @@ import org.apache.zookeeper.data.Stat;
  * reconnection, and a periodic check registers again any instance whose node is missing or belongs
  * to another session.
  *
+ * <p>ZooKeeper being down does not stop a registry with a configured connect string: {@link #start}
+ * waits for it at most the connect timeout, says so in one log line and goes on while Curator keeps
+ * trying in the background. Registrations made meanwhile are written once ZooKeeper answers, and
+ * directories created meanwhile return at once with the providers last saved on local disk (see
+ * {@link DiskCache}), until ZooKeeper's own list replaces them. See {@code OfflineStartTest}.
+ *
  * <p>Failures to reach ZooKeeper are reported as {@link RpcException}s that name the connect
- * string. While ZooKeeper is unreachable, {@link #register}, the first {@link #directory} of a
- * service and {@link #listAll} may block for a few connect timeouts before failing; reading an
- * existing directory never blocks.
+ * string. While ZooKeeper is unreachable, {@link #listAll} may block for a few connect timeouts
+ * before failing; {@link #register} does not wait for ZooKeeper, and {@link #directory} waits for a
+ * first load at most one connect timeout per outage; reading an existing directory never blocks.
  */
 public final class Registry implements AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(Registry.class);
@@ -63,40 +73,72 @@ public final class Registry implements AutoCloseable {
       new InetSocketAddress(InetAddresses.forString("127.0.0.1"), 2181);
 
   static final Duration DEFAULT_VERIFY_INTERVAL = Duration.ofSeconds(30);
+
+  /** How often to look again for directories' initial loads while one is pending. */
+  private static final Duration CATCH_UP_INTERVAL = Duration.ofMillis(100);
+
   private static final Duration MIN_CONNECT_TIME = Duration.ofSeconds(2);
   private static final Duration THREADS_EXIT_TIMEOUT = Duration.ofSeconds(10);
 
   private final RegistryConfig config;
   private final OwnedThreads threads;
+  private final boolean requireConnection;
   private final Set<InstanceRegistration> registrations = ConcurrentHashMap.newKeySet();
   private final Map<String, CachedDirectory> directories = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** Whether the one line saying ZooKeeper did not answer, and what is used instead, was logged. */
+  private final AtomicBoolean outageLogged = new AtomicBoolean();
+
+  /**
+   * Set when a wait for a directory's initial load ran out: until a load completes or ZooKeeper
+   * connects again, new directories do not wait, so an outage costs one connect timeout, not one
+   * per service.
+   */
+  private final AtomicBoolean loadsStalled = new AtomicBoolean();
+
+  private final AtomicBoolean catchUpScheduled = new AtomicBoolean();
+
   // Set once by open(), on the start thread, before the registry is published; may stay null if
   // open() failed part way, which close() tolerates.
   private String connectString;
+  private DiskCache disk;
   private EmbeddedZooKeeper embedded;
   private ExecutorService curatorSafeRunner;
   private ExecutorService events;
-  private ScheduledExecutorService verifier;
+  private ScheduledExecutorService maintenance;
   private CuratorFramework client;
   private ServiceDiscovery<Map<String, String>> discovery;
 
-  private Registry(RegistryConfig config, OwnedThreads threads) {
+  private Registry(RegistryConfig config, OwnedThreads threads, boolean requireConnection) {
     this.config = config;
     this.threads = threads;
+    this.requireConnection = requireConnection;
   }
 
   /**
    * Connects to ZooKeeper as {@code config} says, starting an embedded ZooKeeper first in
    * zero-config if none answers on 127.0.0.1:2181. Blocks until connected, for at most about the
-   * configured connect timeout.
+   * configured connect timeout. With a configured connect string, a ZooKeeper that does not answer
+   * in that time does not fail the start: the registry logs one warning line, naming the connect
+   * string and the providers saved on disk that it will use, and connects when ZooKeeper answers.
+   *
+   * @throws RpcException naming the connect string if, in zero-config, ZooKeeper could not be
+   *     reached or started in time; no thread is left behind then
+   */
+  public static Registry start(RegistryConfig config) {
+    return start(config, ZERO_CONFIG_ADDRESS, DEFAULT_VERIFY_INTERVAL, false);
+  }
+
+  /**
+   * {@link #start(RegistryConfig)} for tools that read ZooKeeper now and have no use for a registry
+   * without it: fails if ZooKeeper does not answer within the connect timeout.
    *
    * @throws RpcException naming the connect string if ZooKeeper could not be reached (or, in
    *     zero-config, started) in time; no thread is left behind then
    */
-  public static Registry start(RegistryConfig config) {
-    return start(config, ZERO_CONFIG_ADDRESS, DEFAULT_VERIFY_INTERVAL);
+  public static Registry connect(RegistryConfig config) {
+    return start(config, ZERO_CONFIG_ADDRESS, DEFAULT_VERIFY_INTERVAL, true);
   }
 
   /**
@@ -105,12 +147,20 @@ public final class Registry implements AutoCloseable {
    */
   static Registry start(
       RegistryConfig config, InetSocketAddress zeroConfigAddress, Duration verifyInterval) {
+    return start(config, zeroConfigAddress, verifyInterval, false);
+  }
+
+  private static Registry start(
+      RegistryConfig config,
+      InetSocketAddress zeroConfigAddress,
+      Duration verifyInterval,
+      boolean requireConnection) {
     requireNonNull(config, "config");
     requireNonNull(zeroConfigAddress, "zeroConfigAddress");
     requireNonNull(verifyInterval, "verifyInterval");
     String target = config.isZeroConfig() ? hostAndPort(zeroConfigAddress) : config.connectString();
     OwnedThreads threads = new OwnedThreads("farcall-registry");
-    Registry registry = new Registry(config, threads);
+    Registry registry = new Registry(config, threads, requireConnection);
     try {
       // Built on a thread of the registry's own group: see OwnedThreads.
       threads.callInside("start", () -> registry.open(zeroConfigAddress, verifyInterval));
@@ -142,8 +192,10 @@ public final class Registry implements AutoCloseable {
       deadline = Math.max(deadline, System.nanoTime() + MIN_CONNECT_TIME.toNanos());
     }
 
+    disk = DiskCache.open(connectString, config.basePath(), config.cacheDirectory());
     curatorSafeRunner = Executors.newSingleThreadExecutor(threads.named("curator-safe"));
     events = Executors.newSingleThreadExecutor(threads.named("events"));
+    maintenance = Executors.newSingleThreadScheduledExecutor(threads.named("maintenance"));
     int connectMillis = (int) config.connectTimeout().toMillis();
     // Curator warns when the connection timeout exceeds the session's, and rightly so.
     int connectionTimeoutMillis = Math.min(connectMillis, (int) config.sessionTimeout().toMillis());
@@ -168,7 +220,12 @@ public final class Registry implements AutoCloseable {
             .waitForShutdownTimeoutMs(connectMillis)
             .build();
     client.start();
-    if (!client.blockUntilConnected((int) remaining(deadline).toMillis(), TimeUnit.MILLISECONDS)) {
+    boolean connected =
+        client.blockUntilConnected((int) remaining(deadline).toMillis(), TimeUnit.MILLISECONDS);
+    // Zero-config keeps failing: it either started the server itself or found something answering
+    // on the port, and a local server that then does not talk ZooKeeper is a misconfiguration to
+    // report, not an outage to ride out.
+    if (!connected && (requireConnection || config.isZeroConfig())) {
       throw new RpcException(
           "Could not connect to ZooKeeper at "
               + connectString
@@ -186,14 +243,66 @@ public final class Registry implements AutoCloseable {
             .serializer(new SafeJsonInstanceSerializer())
             .watchInstances(false)
             .build();
+    // With no instance registered yet this asks ZooKeeper nothing, so it works while disconnected.
     discovery.start();
 
-    verifier = Executors.newSingleThreadScheduledExecutor(threads.named("verify"));
+    // Curator's discovery registers the instances it knows again on every (re)connection. What it
+    // cannot know yet (registered while ZooKeeper was unreachable) and directories not watching
+    // yet are caught up on our maintenance thread, never on Curator's event thread.
+    client
+        .getConnectionStateListenable()
+        .addListener(
+            (curator, state) -> {
+              if (state.isConnected()) {
+                loadsStalled.set(false);
+                scheduleCatchUp(Duration.ZERO);
+              }
+            });
     long verifyMillis = verifyInterval.toMillis();
-    verifier.scheduleWithFixedDelay(
-        this::verifyRegistrations, verifyMillis, verifyMillis, TimeUnit.MILLISECONDS);
-    LOG.debug("Connected to ZooKeeper at {}, base path {}", connectString, config.basePath());
+    maintenance.scheduleWithFixedDelay(
+        this::maintain, verifyMillis, verifyMillis, TimeUnit.MILLISECONDS);
+    if (connected) {
+      LOG.debug("Connected to ZooKeeper at {}, base path {}", connectString, config.basePath());
+    } else {
+      logStartedWithoutZooKeeper();
+      // In case it connected before the listener above was added.
+      scheduleCatchUp(Duration.ZERO);
+    }
     return null;
+  }
+
+  /** The one line that says ZooKeeper did not answer, and which saved providers stand in. */
+  private void logStartedWithoutZooKeeper() {
+    outageLogged.set(true);
+    List<DiskCache.Snapshot> saved = disk.readAll();
+    if (saved.isEmpty()) {
+      LOG.warn(
+          "ZooKeeper at {} unreachable (no answer within {} ms); going on and retrying in the"
+              + " background, with no providers saved in {} to use meanwhile",
+          connectString,
+          config.connectTimeout().toMillis(),
+          disk.directory());
+      return;
+    }
+    StringJoiner services = new StringJoiner(", ");
+    for (DiskCache.Snapshot s : saved) {
+      services.add(
+          s.service()
+              + " ("
+              + s.endpoints().size()
+              + (s.endpoints().size() == 1 ? " provider" : " providers")
+              + ", seen "
+              + s.savedAt().truncatedTo(ChronoUnit.SECONDS)
+              + ")");
+    }
+    LOG.warn(
+        "ZooKeeper at {} unreachable (no answer within {} ms); going on and retrying in the"
+            + " background, and until it answers using the providers last seen in it, saved in {},"
+            + " for: {}",
+        connectString,
+        config.connectTimeout().toMillis(),
+        disk.directory(),
+        services);
   }
 
   /** The ZooKeeper connect string in use (in zero-config, {@code 127.0.0.1:2181}). */
@@ -208,11 +317,13 @@ public final class Registry implements AutoCloseable {
 
   /**
    * Registers one provider instance of {@code service} listening on {@code host:port}, as an
-   * ephemeral node with a fresh instance id.
+   * ephemeral node with a fresh instance id. While ZooKeeper is unreachable it returns at once and
+   * the node is written when ZooKeeper answers; the instance is in this registry's directories at
+   * once either way.
    *
    * @param metadata string pairs stored with the instance (the payload); may be empty
-   * @throws RpcException naming the service, address and connect string if ZooKeeper refused or
-   *     could not be reached
+   * @throws RpcException naming the service, address and connect string if ZooKeeper answered but
+   *     refused the registration
    * @throws IllegalStateException if the registry is closed
    */
   public Registration register(
@@ -243,24 +354,48 @@ public final class Registry implements AutoCloseable {
             null,
             true);
     InstanceRegistration registration = new InstanceRegistration(instance);
-    try {
-      registration.register();
-    } catch (Exception e) {
-      registration.close();
-      throw new RpcException(
-          "Could not register "
-              + service
-              + " at "
-              + host
-              + ":"
-              + port
-              + " in ZooKeeper at "
-              + connectString
-              + ": "
-              + e,
-          e);
+    // Added first, so that a catch-up after a connection that comes now sees it.
+    registrations.add(registration);
+    if (!connected()) {
+      LOG.debug(
+          "ZooKeeper at {} unreachable; {} at {}:{} will be registered when it answers",
+          connectString,
+          service,
+          host,
+          port);
+    } else {
+      try {
+        registration.submit();
+      } catch (Exception e) {
+        if (isConnectionProblem(e)) {
+          LOG.warn(
+              "Could not register {} at {}:{} in ZooKeeper at {} yet ({}); it will be registered"
+                  + " when ZooKeeper answers again",
+              service,
+              host,
+              port,
+              connectString,
+              e.toString());
+        } else {
+          registration.close();
+          if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+          }
+          throw new RpcException(
+              "Could not register "
+                  + service
+                  + " at "
+                  + host
+                  + ":"
+                  + port
+                  + " in ZooKeeper at "
+                  + connectString
+                  + ": "
+                  + e,
+              e);
+        }
+      }
     }
-    LOG.debug("Registered {} at {}:{} as {}", service, host, port, instance.getId());
     CachedDirectory directory = directories.get(service);
     if (directory != null) {
       directory.addLocal(registration.endpoint());
@@ -271,55 +406,100 @@ public final class Registry implements AutoCloseable {
   /**
    * The directory of {@code service}, one per service and registry. The first call for a service
    * starts its watch and waits, at most the connect timeout, for the initial load; later calls
-   * return the same directory at once.
+   * return the same directory at once. While ZooKeeper is unreachable (or once a wait for a load
+   * ran out, until ZooKeeper answers again) it does not wait: the directory serves the providers
+   * last saved on disk for the service, if any, until ZooKeeper's own list replaces them; the first
+   * time this happens to a registry, it logs one line saying so.
    *
-   * @throws RpcException if ZooKeeper could not be reached to start watching
+   * @throws RpcException if ZooKeeper answered but refused to let the service be watched
    * @throws IllegalStateException if the registry is closed
    */
   public ServiceDirectory directory(String service) {
     checkOpen();
     checkServiceName(service);
     CachedDirectory directory = directories.computeIfAbsent(service, this::newDirectory);
-    try {
-      if (!directory.awaitInitialLoad(config.connectTimeout())) {
-        LOG.warn(
-            "The providers of {} were not loaded from ZooKeeper at {} within {} ms; they will"
-                + " appear when ZooKeeper answers",
-            service,
-            connectString,
-            config.connectTimeout().toMillis());
+    if (directory.live()) {
+      return directory;
+    }
+    if (connected() && !loadsStalled.get()) {
+      try {
+        directory.startWatch();
+        if (!directory.awaitInitialLoad(config.connectTimeout())) {
+          loadsStalled.set(true);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        if (!isConnectionProblem(e)) {
+          throw new RpcException(
+              "Could not watch the providers of " + service + " in ZooKeeper at " + connectString,
+              e);
+        }
+        LOG.debug("Could not watch the providers of {} yet", service, e);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    }
+    if (!directory.live()) {
+      fallBackToDisk(directory);
+      // Starts the watch, and serves its initial load, as soon as ZooKeeper allows.
+      scheduleCatchUp(CATCH_UP_INTERVAL);
     }
     return directory;
   }
 
-  @SuppressWarnings("deprecation") // threadFactory(null): see below
   private CachedDirectory newDirectory(String service) {
-    ServiceCache<Map<String, String>> cache =
-        discovery
-            .serviceCacheBuilder()
-            .name(service)
-            // With a ZooKeeper client that has persistent watches (3.6+), Curator's cache runs on
-            // ZooKeeper's event thread and uses no executor; by default the builder would still
-            // make one (which nobody shuts down, CURATOR-557) and Curator would warn about it.
-            .threadFactory(null)
-            .build();
-    CachedDirectory directory = new CachedDirectory(service, cache, events);
+    CachedDirectory directory =
+        new CachedDirectory(service, () -> newServiceCache(service), events, disk);
     for (InstanceRegistration r : registrations) {
       if (r.instance.getName().equals(service)) {
         directory.addLocal(r.endpoint());
       }
     }
-    try {
-      directory.start();
-    } catch (Exception e) {
-      directory.close();
-      throw new RpcException(
-          "Could not watch the providers of " + service + " in ZooKeeper at " + connectString, e);
-    }
     return directory;
+  }
+
+  @SuppressWarnings("deprecation") // threadFactory(null): see below
+  private ServiceCache<Map<String, String>> newServiceCache(String service) {
+    return discovery
+        .serviceCacheBuilder()
+        .name(service)
+        // With a ZooKeeper client that has persistent watches (3.6+), Curator's cache runs on
+        // ZooKeeper's event thread and uses no executor; by default the builder would still
+        // make one (which nobody shuts down, CURATOR-557) and Curator would warn about it.
+        .threadFactory(null)
+        .build();
+  }
+
+  /** Serves what the disk cache saved for a directory ZooKeeper did not load in time. */
+  private void fallBackToDisk(CachedDirectory directory) {
+    Optional<DiskCache.Snapshot> saved = directory.seedFromDisk();
+    if (directory.live()) {
+      return; // ZooKeeper answered meanwhile
+    }
+    String service = directory.service();
+    if (!outageLogged.compareAndSet(false, true)) {
+      LOG.debug(
+          "ZooKeeper at {} did not load the providers of {}; using {}",
+          connectString,
+          service,
+          saved.map(s -> s.endpoints().toString()).orElse("none"));
+      return;
+    }
+    if (saved.isPresent()) {
+      LOG.warn(
+          "ZooKeeper at {} did not answer in time; using the providers of {} last seen on {} from"
+              + " {} until it does",
+          connectString,
+          service,
+          saved.get().savedAt().truncatedTo(ChronoUnit.SECONDS),
+          saved.get().file());
+    } else {
+      LOG.warn(
+          "ZooKeeper at {} did not answer in time; the providers of {} will be known when it does"
+              + " (none saved in {})",
+          connectString,
+          service,
+          disk.file(service));
+    }
   }
 
   /**
@@ -355,6 +535,11 @@ public final class Registry implements AutoCloseable {
     return Collections.unmodifiableMap(all);
   }
 
+  /** Whether the Curator client is connected to ZooKeeper now. */
+  boolean connected() {
+    return client.getZookeeperClient().isConnected();
+  }
+
   /** The Curator client, for tests that need to disturb its session. */
   CuratorFramework curator() {
     return client;
@@ -375,8 +560,8 @@ public final class Registry implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    if (verifier != null) {
-      verifier.shutdownNow();
+    if (maintenance != null) {
+      maintenance.shutdownNow();
     }
     // Deleting nodes while disconnected would block on retries; the session ends them anyway.
     boolean connected = client != null && client.getZookeeperClient().isConnected();
@@ -413,9 +598,82 @@ public final class Registry implements AutoCloseable {
     }
   }
 
+  /** The periodic round: catch up, then check every registration's node. */
+  private void maintain() {
+    catchUp();
+    verifyRegistrations();
+  }
+
+  private void scheduleCatchUp(Duration delay) {
+    if (closed.get() || !catchUpScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      maintenance.schedule(
+          () -> {
+            catchUpScheduled.set(false);
+            catchUp();
+          },
+          delay.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      catchUpScheduled.set(false);
+    }
+  }
+
+  /**
+   * Does what had to wait for ZooKeeper: registers the instances Curator's discovery does not know
+   * yet, starts the watches of directories created while disconnected and serves their initial
+   * loads (of which Curator's cache tells nothing). Runs on the maintenance thread after every
+   * (re)connection, then every {@link #CATCH_UP_INTERVAL} while a load is pending.
+   */
+  private void catchUp() {
+    if (closed.get() || !connected()) {
+      return;
+    }
+    try {
+      for (InstanceRegistration registration : registrations) {
+        try {
+          registration.submit();
+        } catch (InterruptedException e) {
+          throw e;
+        } catch (Exception e) {
+          if (isConnectionProblem(e)) {
+            throw e; // the next (re)connection tries again; Curator's discovery knows it now
+          }
+          LOG.warn("Could not register {} in ZooKeeper at {}: {}", registration, connectString, e);
+        }
+      }
+      boolean loading = false;
+      for (CachedDirectory directory : directories.values()) {
+        try {
+          directory.startWatch();
+        } catch (InterruptedException e) {
+          throw e;
+        } catch (Exception e) {
+          // Retried by the next (re)connection or periodic round.
+          LOG.debug("Could not watch the providers of {} yet", directory.service(), e);
+          continue;
+        }
+        if (directory.checkLoaded()) {
+          loadsStalled.set(false);
+        } else {
+          loading = true;
+        }
+      }
+      if (loading) {
+        scheduleCatchUp(CATCH_UP_INTERVAL);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closing
+    } catch (Exception e) {
+      LOG.debug("Could not catch up with ZooKeeper at {} yet", connectString, e);
+    }
+  }
+
   private void verifyRegistrations() {
     try {
-      if (closed.get() || registrations.isEmpty() || !client.getZookeeperClient().isConnected()) {
+      if (closed.get() || registrations.isEmpty() || !connected()) {
         return;
       }
       long session = client.getZookeeperClient().getZooKeeper().getSessionId();
@@ -442,6 +700,16 @@ public final class Registry implements AutoCloseable {
     PathUtils.validatePath(ZKPaths.makePath(config.basePath(), service));
   }
 
+  /** Whether {@code e} says only that ZooKeeper could not be reached, not that it refused. */
+  private static boolean isConnectionProblem(Exception e) {
+    return e instanceof KeeperException keeperException
+        && switch (keeperException.code()) {
+          case CONNECTIONLOSS, SESSIONEXPIRED, SESSIONMOVED, OPERATIONTIMEOUT, REQUESTTIMEOUT ->
+              true;
+          default -> false;
+        };
+  }
+
   private static void closeQuietly(AutoCloseable closeable) {
     try {
       closeable.close();
@@ -463,7 +731,15 @@ public final class Registry implements AutoCloseable {
     private final ServiceInstance<Map<String, String>> instance;
     private final Endpoint endpoint;
     private final String path;
+
+    // Guarded by this.
     private boolean closed;
+
+    /**
+     * Whether Curator's discovery knows the instance, and so registers it again after every
+     * reconnection: from the first attempt to register it, even a failed one.
+     */
+    private boolean submitted;
 
     InstanceRegistration(ServiceInstance<Map<String, String>> instance) {
       this.instance = instance;
@@ -476,10 +752,18 @@ public final class Registry implements AutoCloseable {
       return endpoint;
     }
 
-    /** The first registration; holds the lock so that the periodic check waits for it. */
-    synchronized void register() throws Exception {
-      registrations.add(this);
+    /**
+     * Hands the instance to Curator's discovery and registers it, unless done already; holds the
+     * lock so that the periodic check waits for it.
+     */
+    synchronized void submit() throws Exception {
+      if (closed || submitted) {
+        return;
+      }
+      submitted = true;
       discovery.registerService(instance);
+      LOG.debug(
+          "Registered {} at {} as {}", instance.getName(), endpoint.address(), instance.getId());
     }
 
     @Override
@@ -497,7 +781,7 @@ public final class Registry implements AutoCloseable {
       if (directory != null) {
         directory.removeLocal(endpoint);
       }
-      if (!deregister) {
+      if (!deregister || !submitted) {
         return;
       }
       try {
@@ -514,9 +798,16 @@ public final class Registry implements AutoCloseable {
       }
     }
 
-    /** Registers the instance again if its node is missing or not owned by {@code session}. */
+    /**
+     * Registers the instance again if its node is missing or not owned by {@code session}, or for
+     * the first time if it never was.
+     */
     synchronized void verify(long session) throws Exception {
       if (closed) {
+        return;
+      }
+      if (!submitted) {
+        submit();
         return;
       }
       Stat stat = client.checkExists().forPath(path);

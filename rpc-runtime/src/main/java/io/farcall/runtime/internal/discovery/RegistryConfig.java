@@ -2,13 +2,16 @@ package io.farcall.runtime.internal.discovery;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.zookeeper.client.ConnectStringParser;
 
 /**
  * How a {@link Registry} reaches ZooKeeper.
  *
- * @param connectString the ZooKeeper connect string ({@code host:port,host:port}); null or blank
- *     means zero-config: use a ZooKeeper on 127.0.0.1:2181, starting an embedded one there if
+ * @param connectString the ZooKeeper connect string ({@code host:port,host:port[/chroot]}); null or
+ *     blank means zero-config: use a ZooKeeper on 127.0.0.1:2181, starting an embedded one there if
  *     nothing answers
  * @param basePath the ZNode under which every service is registered, e.g. {@code /farcall}
  * @param sessionTimeout the ZooKeeper session timeout: how long a provider that vanished stays
@@ -16,9 +19,18 @@ import java.time.Duration;
  * @param connectTimeout how long {@link Registry#start} may wait for the first connection (and, in
  *     zero-config, for the embedded server), and how long creating a directory may wait for its
  *     initial load
+ * @param cacheDirectory where the providers last seen are saved for a start while ZooKeeper is
+ *     down; null means the per-user default: {@code $XDG_CACHE_HOME/farcall} or {@code
+ *     ~/.cache/farcall}, or {@code <java.io.tmpdir>/farcall-<user name>} if that cannot be written
+ * @throws IllegalArgumentException if the connect string does not parse, the base path is not an
+ *     absolute ZooKeeper path, or a timeout is not positive
  */
 public record RegistryConfig(
-    String connectString, String basePath, Duration sessionTimeout, Duration connectTimeout) {
+    String connectString,
+    String basePath,
+    Duration sessionTimeout,
+    Duration connectTimeout,
+    Path cacheDirectory) {
 
   public static final String DEFAULT_BASE_PATH = "/farcall";
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(15);
@@ -35,12 +47,21 @@ public record RegistryConfig(
     checkMillis("sessionTimeout", sessionTimeout);
     checkMillis("connectTimeout", connectTimeout);
     connectString = connectString == null || connectString.isBlank() ? null : connectString.trim();
+    if (connectString != null) {
+      checkConnectString(connectString);
+    }
+  }
+
+  /** A configuration with the default cache directory. */
+  public RegistryConfig(
+      String connectString, String basePath, Duration sessionTimeout, Duration connectTimeout) {
+    this(connectString, basePath, sessionTimeout, connectTimeout, null);
   }
 
   /** Zero-config, base path {@code /farcall}, 15 s session timeout, 10 s connect timeout. */
   public static RegistryConfig defaults() {
     return new RegistryConfig(
-        null, DEFAULT_BASE_PATH, DEFAULT_SESSION_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
+        null, DEFAULT_BASE_PATH, DEFAULT_SESSION_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, null);
   }
 
   /** The defaults with the given connect string (null or blank: zero-config). */
@@ -49,19 +70,29 @@ public record RegistryConfig(
   }
 
   public RegistryConfig withConnectString(String connectString) {
-    return new RegistryConfig(connectString, basePath, sessionTimeout, connectTimeout);
+    return new RegistryConfig(
+        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory);
   }
 
   public RegistryConfig withBasePath(String basePath) {
-    return new RegistryConfig(connectString, basePath, sessionTimeout, connectTimeout);
+    return new RegistryConfig(
+        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory);
   }
 
   public RegistryConfig withSessionTimeout(Duration sessionTimeout) {
-    return new RegistryConfig(connectString, basePath, sessionTimeout, connectTimeout);
+    return new RegistryConfig(
+        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory);
   }
 
   public RegistryConfig withConnectTimeout(Duration connectTimeout) {
-    return new RegistryConfig(connectString, basePath, sessionTimeout, connectTimeout);
+    return new RegistryConfig(
+        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory);
+  }
+
+  /** This configuration saving providers under {@code cacheDirectory} (null: the default). */
+  public RegistryConfig withCacheDirectory(Path cacheDirectory) {
+    return new RegistryConfig(
+        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory);
   }
 
   /** Whether no connect string is configured. */
@@ -73,6 +104,35 @@ public record RegistryConfig(
     if (value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           name + " must be positive and fit in int millis: " + value);
+    }
+  }
+
+  /**
+   * Parses the connect string as the ZooKeeper client will: a registry that starts while ZooKeeper
+   * is down would otherwise retry a string that can never work, forever and quietly.
+   */
+  private static void checkConnectString(String connectString) {
+    String why = null;
+    try {
+      var servers = new ConnectStringParser(connectString).getServerAddresses();
+      if (servers.isEmpty()) {
+        why = "no server";
+      }
+      for (InetSocketAddress server : servers) {
+        String host = server.getHostString();
+        if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
+          why = "bad host '" + host + "'";
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      why = e.getMessage();
+    }
+    if (why != null) {
+      throw new IllegalArgumentException(
+          "Not a ZooKeeper connect string (host:port[,host:port...][/chroot]): '"
+              + connectString
+              + "': "
+              + why);
     }
   }
 }

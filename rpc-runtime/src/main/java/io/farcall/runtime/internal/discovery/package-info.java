@@ -6,6 +6,9 @@
  * registry configured and none running locally, an embedded ZooKeeper). Providers get a {@link
  * io.farcall.runtime.internal.discovery.Registration} per exported service; consumers read a {@link
  * io.farcall.runtime.internal.discovery.ServiceDirectory}, a watched cache that never asks
- * ZooKeeper on the call path and keeps its last known endpoints while ZooKeeper is unreachable.
+ * ZooKeeper on the call path and keeps its last known endpoints while ZooKeeper is unreachable. The
+ * lists read from ZooKeeper are saved on local disk by {@link
+ * io.farcall.runtime.internal.discovery.DiskCache}, so that a directory created while ZooKeeper is
+ * unreachable, in this run or a later one, starts from them.
  */
 package io.farcall.runtime.internal.discovery;

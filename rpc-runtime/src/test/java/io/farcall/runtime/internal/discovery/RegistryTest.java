@@ -152,11 +152,11 @@ class RegistryTest {
   }
 
   @Test
-  void startFailsWithAnRpcExceptionNamingTheConnectStringWhenNothingAnswers() throws Exception {
+  void connectFailsWithAnRpcExceptionNamingTheConnectStringWhenNothingAnswers() throws Exception {
     String nowhere = "127.0.0.1:" + ZooKeeperExtension.freePort();
     RegistryConfig config = RegistryConfig.of(nowhere).withConnectTimeout(Duration.ofMillis(1500));
 
-    assertThatThrownBy(() -> Registry.start(config))
+    assertThatThrownBy(() -> Registry.connect(config))
         .isInstanceOf(RpcException.class)
         .hasMessageContaining(nowhere);
   }

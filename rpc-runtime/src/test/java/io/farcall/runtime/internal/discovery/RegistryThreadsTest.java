@@ -8,12 +8,14 @@ import io.farcall.RpcException;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Closing a registry ends every thread it started, Curator's and ZooKeeper's included. */
 @Timeout(60)
@@ -48,10 +50,32 @@ class RegistryThreadsTest {
 
     assertThatThrownBy(
             () ->
-                Registry.start(
+                Registry.connect(
                     RegistryConfig.of(nowhere).withConnectTimeout(Duration.ofSeconds(1))))
         .isInstanceOf(RpcException.class)
         .hasMessageContaining(nowhere);
+
+    await("every new thread ended", Duration.ofSeconds(5), () -> newThreads(before).isEmpty());
+  }
+
+  @Test
+  void aRegistryStartedWithoutZooKeeperLeavesNoThreadBehindWhenClosed(@TempDir Path cache)
+      throws Exception {
+    String nowhere = "127.0.0.1:" + ZooKeeperExtension.freePort();
+    Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+
+    try (Registry registry =
+        Registry.start(
+            RegistryConfig.of(nowhere)
+                .withConnectTimeout(Duration.ofSeconds(1))
+                .withCacheDirectory(cache),
+            Registry.ZERO_CONFIG_ADDRESS,
+            Duration.ofMillis(100))) {
+      registry.register("svc", "127.0.0.1", 7001, Map.of());
+      registry.directory("svc").addListener(() -> {});
+      registry.directory("other");
+      assertThat(newThreads(before)).as("threads while running").isNotEmpty();
+    }
 
     await("every new thread ended", Duration.ofSeconds(5), () -> newThreads(before).isEmpty());
   }
