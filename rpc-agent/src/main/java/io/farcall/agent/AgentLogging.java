@@ -54,6 +54,16 @@ final class AgentLogging {
     }
   }
 
+  /**
+   * Loggers of the bundled libraries that need a level of their own, set just before the runtime
+   * starts (their names, taken from the relocated classes, load those classes). ZooKeeper's client
+   * logs a warning with a stack trace every second while ZooKeeper is unreachable; Farcall says
+   * what matters in one line of its own.
+   */
+  static void configureLibraries() {
+    setIfAbsent(PREFIX + org.apache.zookeeper.ClientCnxn.class.getName() + ".level", "ERROR");
+  }
+
   private static void setIfAbsent(String key, String value) {
     if (System.getProperty(key) == null) {
       System.setProperty(key, value);

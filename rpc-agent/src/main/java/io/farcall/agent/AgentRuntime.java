@@ -50,6 +50,7 @@ final class AgentRuntime {
           throw new IllegalStateException("the Farcall agent was not started");
         }
         initKryoWithoutUnsafe();
+        AgentLogging.configureLibraries();
         Farcall started = Farcall.start(s);
         Runtime.getRuntime().addShutdownHook(new Thread(started::close, "farcall-shutdown"));
         // Looked up here, not in a static field: premain loads this class and should not load

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.farcall.RpcException;
 import io.farcall.runtime.internal.discovery.ServiceDirectory.Source;
+import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +35,7 @@ class OfflineStartTest {
   /** What a start may take beyond its connect timeout, on a slow machine. */
   private static final Duration SLACK = Duration.ofSeconds(3);
 
-  @RegisterExtension final ZooKeeperExtension zooKeeper = new ZooKeeperExtension();
+  @RegisterExtension final ZooKeeperExtension zooKeeper = ZooKeeperExtension.perTest();
   @TempDir Path cacheDirectory;
 
   private Registry provider;
