@@ -1,13 +1,11 @@
 package io.farcall.agent;
 
+import io.farcall.runtime.FarcallSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The parsed command line of {@code java -jar rpc-agent.jar}. Options may come before or after the
@@ -201,12 +199,15 @@ record CliArgs(
     return value;
   }
 
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m)?");
-
   /** {@code 500}, {@code 500ms}, {@code 3s} or {@code 1m}; a bare number is milliseconds. */
   static Duration duration(String name, String value) throws UsageException {
-    Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+    Duration d;
+    try {
+      d = FarcallSettings.parseDuration(value);
+    } catch (IllegalArgumentException e) {
+      d = Duration.ZERO;
+    }
+    if (d.isZero()) {
       throw new UsageException(
           "option "
               + name
@@ -214,13 +215,7 @@ record CliArgs(
               + value
               + "' is not a positive duration like 500ms, 3s or 1m (a bare number is ms)");
     }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "ms" : m.group(2);
-    return switch (unit) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofMillis(n);
-    };
+    return d;
   }
 
   private static int port(String value) throws UsageException {

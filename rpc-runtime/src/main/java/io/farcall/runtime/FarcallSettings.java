@@ -277,19 +277,19 @@ public final class FarcallSettings {
             + "' is not one of least_loaded, round_robin, random, consistent_hash");
   }
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m)?");
 
-  /** Parses {@code 500}, {@code 500ms}, {@code 3s} or {@code 1m}; a bare number is milliseconds. */
-  static Duration parseDuration(String key, String value) {
+  /**
+   * Parses a duration as options give them: {@code 500}, {@code 500ms}, {@code 3s} or {@code 1m} (a
+   * bare number is milliseconds).
+   *
+   * @throws IllegalArgumentException saying what is accepted, if {@code value} is none of these
+   */
+  public static Duration parseDuration(String value) {
     Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "option '"
-              + key
-              + "': '"
-              + value
-              + "' is not a duration; expected "
-              + OPTION_NAMES.get(key));
+          "'" + value + "' is not a duration like 500ms, 3s or 1m (a bare number is milliseconds)");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "ms" : m.group(2);
@@ -298,6 +298,20 @@ public final class FarcallSettings {
       case "m" -> Duration.ofMinutes(n);
       default -> Duration.ofMillis(n);
     };
+  }
+
+  private static Duration parseDuration(String key, String value) {
+    try {
+      return parseDuration(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "option '"
+              + key
+              + "': '"
+              + value
+              + "' is not a duration; expected "
+              + OPTION_NAMES.get(key));
+    }
   }
 
   private static int parseSize(String key, String value) {
