@@ -35,13 +35,22 @@ public final class ProviderHealth {
   private final Timer timer;
   private final Map<String, Stats> stats = new ConcurrentHashMap<>();
 
+  /** Endpoint to its process's stats, so the call path builds no address string. */
+  private final Map<Endpoint, Stats> byEndpoint = new ConcurrentHashMap<>();
+
   public ProviderHealth(ClientTransport transport, Timer timer) {
     this.transport = transport;
     this.timer = timer;
   }
 
   Stats of(Endpoint e) {
-    return stats.computeIfAbsent(e.host() + ":" + e.port(), Stats::new);
+    Stats s = byEndpoint.get(e);
+    if (s == null) {
+      // Per process (address), not per registration: a provider that registers again is the same.
+      s = stats.computeIfAbsent(e.address(), Stats::new);
+      byEndpoint.put(e, s);
+    }
+    return s;
   }
 
   /**
