@@ -67,8 +67,14 @@ public final class ClientInvoker {
   List<Endpoint> endpoints() {
     List<Endpoint> fresh = directory.endpoints();
     if (!fresh.isEmpty()) {
-      lastSeen = fresh;
-      distrusting = false;
+      // The directory hands out the same list until it changes: write only then (no shared-cache
+      // line ping-pong between callers on every call).
+      if (fresh != lastSeen) {
+        lastSeen = fresh;
+      }
+      if (distrusting) {
+        distrusting = false;
+      }
       return fresh;
     }
     List<Endpoint> previous = lastSeen;
