@@ -91,6 +91,7 @@ public final class Dispatcher implements RequestHandler {
     ProviderMethod method = methods == null ? null : methods.get(h.getMethod());
     String refusal = null;
     Status status = Status.STATUS_OK;
+    long deadline = localDeadline(h);
     if (methods == null) {
       status = Status.STATUS_NOT_FOUND;
       refusal = "unknown service '" + h.getService() + "'";
@@ -100,8 +101,10 @@ public final class Dispatcher implements RequestHandler {
     } else if (draining) {
       status = Status.STATUS_UNAVAILABLE;
       refusal = "provider is shutting down";
+    } else if (deadline != 0 && deadline - System.nanoTime() <= 0) {
+      status = Status.STATUS_DEADLINE_EXCEEDED;
+      refusal = "deadline passed before the call could start";
     }
-    long deadline = h.getTimeoutMicros() > 0 ? System.nanoTime() + h.getTimeoutMicros() * 1000 : 0;
     if (refusal != null) {
       request.release();
       if (!oneway) {
@@ -139,6 +142,33 @@ public final class Dispatcher implements RequestHandler {
         replyStatus(conn, h.getRequestId(), Status.STATUS_UNAVAILABLE, "provider is shutting down");
       }
     }
+  }
+
+  /** How far wall clocks may disagree before the absolute deadline in a header is distrusted. */
+  static final long CLOCK_SKEW_ALLOWANCE_MICROS = 250_000;
+
+  /**
+   * The request's deadline in {@link System#nanoTime()} terms (0 for none). The time left when the
+   * request was sent, counted from its arrival, is robust against clocks that disagree; but a
+   * request that waited in a socket buffer (a provider frozen by SIGSTOP or a long GC pause reads
+   * it late) would get its whole time again. The absolute deadline catches that: it wins when it is
+   * earlier by more than the clock-skew allowance.
+   */
+  static long localDeadline(Header h) {
+    if (h.getTimeoutMicros() <= 0) {
+      return 0;
+    }
+    long now = System.nanoTime();
+    long deadline = now + h.getTimeoutMicros() * 1000;
+    if (h.getDeadlineUnixMicros() > 0) {
+      long nowUnixMicros =
+          java.time.temporal.ChronoUnit.MICROS.between(
+              java.time.Instant.EPOCH, java.time.Instant.now());
+      long absoluteLeftMicros =
+          h.getDeadlineUnixMicros() - nowUnixMicros + CLOCK_SKEW_ALLOWANCE_MICROS;
+      deadline = Math.min(deadline, now + absoluteLeftMicros * 1000);
+    }
+    return deadline;
   }
 
   @Override
