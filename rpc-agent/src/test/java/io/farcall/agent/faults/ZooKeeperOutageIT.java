@@ -139,7 +139,8 @@ class ZooKeeperOutageIT {
               assertThat(x.endNanos()).isLessThan(restartedAt);
             });
     assertThat(during)
-        .as("exit status of the consumer JVM started during the outage (its lines: [caller-during])")
+        .as(
+            "exit status of the consumer JVM started during the outage (its lines: [caller-during])")
         .isZero();
     assertThat(duringOutput).contains("DONE ok=" + CALLER_CALLS + " failed=0");
   }
