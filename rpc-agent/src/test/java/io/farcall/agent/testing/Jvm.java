@@ -50,6 +50,7 @@ public final class Jvm implements AutoCloseable {
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final Thread reader;
   private final Path stderr;
+  private volatile boolean suspended;
 
   private Jvm(String name, Process process, Path stderr) {
     this.name = name;
@@ -156,8 +157,53 @@ public final class Jvm implements AutoCloseable {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * Sends SIGTERM, as an orchestrator stopping a service does; the JVM runs its shutdown hooks and
+   * exits. Returns at once: {@link #awaitExit} waits for the end. Unlike {@link Process#destroy()},
+   * this leaves the JVM's input and output open, so its last lines are read and an application that
+   * stops when its input ends does not race the signal.
+   */
+  public void terminate() throws IOException, InterruptedException {
+    signal("TERM");
+  }
+
+  /** Freezes the JVM with SIGSTOP, as a hung host or a long pause would: it holds its sockets. */
+  public void suspend() throws IOException, InterruptedException {
+    suspended = true; // before the signal: close() must thaw it even if this throws
+    signal("STOP");
+  }
+
+  /** Thaws a JVM frozen by {@link #suspend()} (SIGCONT). */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+    suspended = false;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed: " + out);
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
+    if (suspended && process.isAlive()) {
+      // A frozen JVM would neither read its closed input nor act on SIGTERM.
+      try {
+        resume();
+      } catch (IOException e) {
+        process.destroyForcibly();
+      }
+    }
     if (process.isAlive()) {
       try {
         closeInput();

@@ -1,11 +1,13 @@
 package io.farcall.runtime.testing;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Map;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -103,6 +105,26 @@ public final class ZooKeeperExtension
 
   public void restart() throws Exception {
     server.restart();
+  }
+
+  /**
+   * Makes the server expire {@code sessionId} now, as it does when a client misses its heartbeats:
+   * the session's ephemeral nodes are deleted, and the client learns that its session expired when
+   * it next reaches the server.
+   */
+  public void expireSession(long sessionId) throws ReflectiveOperationException {
+    // TestingServer keeps its ZooKeeperServer to itself. With ZooKeeper 3.7+ curator-test 5 runs
+    // an embedded server whose adapter hands out the connection factory, which knows the server.
+    Object testingServer = call(server, "getTestingZooKeeperServer");
+    Object main = call(testingServer, "getMain");
+    ServerCnxnFactory connections = (ServerCnxnFactory) call(main, "getServerCnxnFactory");
+    connections.getZooKeeperServer().expire(sessionId);
+  }
+
+  private static Object call(Object target, String method) throws ReflectiveOperationException {
+    Method m = target.getClass().getDeclaredMethod(method);
+    m.setAccessible(true);
+    return m.invoke(target);
   }
 
   /** A TCP port on 127.0.0.1 that nothing listened on a moment ago. */
