@@ -116,15 +116,17 @@ public final class ClientInvoker {
     long now = System.nanoTime();
     long timeout = method.timeoutNanos() > 0 ? method.timeoutNanos() : defaultTimeoutNanos;
     long deadline = now + timeout;
-    if (CallContext.cancelled()) {
+    long inherited = CallContext.deadlineNanos();
+    if (inherited != 0 && inherited - deadline < 0) {
+      deadline = inherited; // a nested call never outlives the call it serves
+    }
+    // A served call whose deadline passed fails below as DeadlineExceeded; one whose caller
+    // cancelled it while time was left fails here, before anything is sent.
+    if (deadline - now > 0 && CallContext.cancelled()) {
       throw new RpcException(
           "not calling "
               + service.name()
               + ": the remote call this thread serves was cancelled by its caller");
-    }
-    long inherited = CallContext.deadlineNanos();
-    if (inherited != 0 && inherited - deadline < 0) {
-      deadline = inherited; // a nested call never outlives the call it serves
     }
     ClientCall call = new ClientCall(this, method, args, deadline);
     call.start();
