@@ -81,9 +81,10 @@ public final class ProviderHealth {
   final class Stats {
     final String address;
     final AtomicInteger outstanding = new AtomicInteger();
-    private int consecutiveFailures;
+    // Read on every call without a lock (written under this object's lock).
+    private volatile int consecutiveFailures;
+    private volatile long ejectedUntilNanos;
     private int ejections;
-    private long ejectedUntilNanos;
     private long readmittedAtNanos;
     private boolean probing;
     private long probeGeneration;
@@ -92,12 +93,17 @@ public final class ProviderHealth {
       this.address = address;
     }
 
-    synchronized boolean isEjected(long now) {
+    boolean isEjected(long now) {
       return ejectedUntilNanos != 0;
     }
 
-    synchronized void onSuccess() {
-      consecutiveFailures = 0;
+    void onSuccess() {
+      // Every call ends here: take the lock only when there is something to reset.
+      if (consecutiveFailures != 0) {
+        synchronized (this) {
+          consecutiveFailures = 0;
+        }
+      }
     }
 
     synchronized void onFailure() {

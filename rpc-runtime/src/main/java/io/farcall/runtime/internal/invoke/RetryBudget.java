@@ -1,16 +1,22 @@
 package io.farcall.runtime.internal.invoke;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * Bounds retries so that a sick cluster is not flooded with them: every call earns {@code ratio} of
- * a retry token (up to a cap), every retry spends one, and on top of that a small number of retries
- * per second is always allowed, so that a quiet client still fails over. In the long run retries
- * stay within {@code ratio} of the calls plus {@code minPerSecond}. Thread-safe.
+ * a retry (banking at most a cap), every retry spends one, and on top of that a small number of
+ * retries per second is always allowed, so that a quiet client still fails over. In the long run
+ * retries stay within {@code ratio} of the calls plus {@code minPerSecond}. Thread-safe; counting a
+ * call is a lock-free increment, since every call does it.
  */
 public final class RetryBudget {
   private final double ratio;
   private final double cap;
   private final int minPerSecond;
-  private double tokens;
+  private final LongAdder calls = new LongAdder();
+
+  // Guarded by this: retries spent against the earned allowance, and the per-second floor.
+  private double spent;
   private long windowStartNanos = System.nanoTime();
   private int usedInWindow;
 
@@ -30,14 +36,19 @@ public final class RetryBudget {
   }
 
   /** Records one call (its first attempt). */
-  public synchronized void onCall() {
-    tokens = Math.min(cap, tokens + ratio);
+  public void onCall() {
+    calls.increment();
   }
 
   /** Whether one more retry may be made now; if so, it is counted. */
   public synchronized boolean tryRetry() {
-    if (tokens >= 1) {
-      tokens -= 1;
+    double earned = ratio * calls.sum();
+    // A long quiet spell banks no more than the cap.
+    if (earned - spent > cap) {
+      spent = earned - cap;
+    }
+    if (earned - spent >= 1) {
+      spent += 1;
       return true;
     }
     long now = System.nanoTime();
