@@ -55,6 +55,12 @@ final class Executions {
     return byToken.getOrDefault(token, List.of());
   }
 
+  /** The non-idempotent calls among {@code calls} that started more than once, by token. */
+  List<String> nonIdempotentRunMoreThanOnce(List<Load.Call> calls) {
+    return runMoreThanOnce(
+        calls.stream().filter(x -> !x.idempotent()).map(Load.Call::token).toList());
+  }
+
   /** Of {@code tokens}, those that started more than once. */
   List<String> runMoreThanOnce(Collection<String> tokens) {
     return tokens.stream().filter(t -> count(t) > 1).toList();

@@ -44,16 +44,11 @@ final class FaultReport implements AfterEachCallback {
     this.scenario = scenario;
   }
 
-  synchronized void calls(long n) {
-    calls = n;
-  }
-
-  synchronized void failed(long n) {
-    failed = n;
-  }
-
-  synchronized void duplicates(long n) {
-    duplicates = n;
+  /** The load's figures: calls made, calls failed, non-idempotent calls that ran twice. */
+  synchronized void load(long calls, long failed, long duplicates) {
+    this.calls = calls;
+    this.failed = failed;
+    this.duplicates = duplicates;
   }
 
   /** From the fault to when callers stopped being affected by it, as the scenario defines. */

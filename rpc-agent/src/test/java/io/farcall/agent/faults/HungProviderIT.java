@@ -87,12 +87,8 @@ class HungProviderIT {
             .filter(
                 e -> e.startMillis() > byToken.get(e.token()).startMillis() + DEADLINE.toMillis())
             .toList();
-    List<String> duplicates =
-        executed.runMoreThanOnce(
-            calls.stream().filter(x -> !x.idempotent()).map(Call::token).toList());
-    report.calls(calls.size());
-    report.failed(failed.size());
-    report.duplicates(duplicates.size());
+    List<String> duplicates = executed.nonIdempotentRunMoreThanOnce(calls);
+    report.load(calls.size(), failed.size(), duplicates.size());
     failed.stream()
         .mapToLong(Call::endNanos)
         .max()

@@ -180,9 +180,7 @@ class NestedDeadlineIT {
             .max()
             .orElse(0);
     long holdsStarted = onC.stream().filter(e -> e.token().startsWith("hold-")).count();
-    report.calls(relayed.size() + held.size());
-    report.failed(failed);
-    report.duplicates(ranTwiceOnC.size());
+    report.load(relayed.size() + held.size(), failed, ranTwiceOnC.size());
     StringBuilder left = new StringBuilder();
     for (int delay : DELAYS) {
       if (delay < DEADLINE.toMillis()) {

@@ -63,14 +63,10 @@ class ProviderCrashIT {
     Executions executed = Executions.read(executions);
 
     List<Call> failed = Load.failures(calls, x -> true);
-    List<String> nonIdempotent =
-        calls.stream().filter(x -> !x.idempotent()).map(Call::token).toList();
-    List<String> duplicates = executed.runMoreThanOnce(nonIdempotent);
+    List<String> duplicates = executed.nonIdempotentRunMoreThanOnce(calls);
     long idempotentRerun =
         calls.stream().filter(Call::idempotent).filter(x -> executed.count(x.token()) > 1).count();
-    report.calls(calls.size());
-    report.failed(failed.size());
-    report.duplicates(duplicates.size());
+    report.load(calls.size(), failed.size(), duplicates.size());
     failed.stream()
         .mapToLong(Call::endNanos)
         .max()

@@ -81,12 +81,8 @@ class RollingRestartIT {
     Executions executed = Executions.read(executions);
 
     List<Call> failed = Load.failures(calls, x -> true);
-    List<String> duplicates =
-        executed.runMoreThanOnce(
-            calls.stream().filter(x -> !x.idempotent()).map(Call::token).toList());
-    report.calls(calls.size());
-    report.failed(failed.size());
-    report.duplicates(duplicates.size());
+    List<String> duplicates = executed.nonIdempotentRunMoreThanOnce(calls);
+    report.load(calls.size(), failed.size(), duplicates.size());
     servedAfterSigterm.stream().max(Comparator.naturalOrder()).ifPresent(report::detect);
     replacementToFirstCall.stream().max(Comparator.naturalOrder()).ifPresent(report::recover);
     report.note("failures: " + Load.failureTypes(calls));

@@ -96,12 +96,10 @@ class SessionExpiryIT {
     }
 
     List<Call> failed = Load.failures(calls, x -> true);
-    report.calls(calls.size());
-    report.failed(failed.size());
-    report.duplicates(
-        Executions.read(executions)
-            .runMoreThanOnce(calls.stream().filter(x -> !x.idempotent()).map(Call::token).toList())
-            .size());
+    report.load(
+        calls.size(),
+        failed.size(),
+        Executions.read(executions).nonIdempotentRunMoreThanOnce(calls).size());
     if (goneAt != 0) {
       report.detect(between(expiredAt, goneAt));
     }

@@ -102,12 +102,8 @@ class ZooKeeperLeaderLossIT {
     Executions executed = Executions.read(executions);
 
     List<Call> failed = Load.failures(calls, x -> true);
-    List<String> duplicates =
-        executed.runMoreThanOnce(
-            calls.stream().filter(x -> !x.idempotent()).map(Call::token).toList());
-    report.calls(calls.size());
-    report.failed(failed.size());
-    report.duplicates(duplicates.size());
+    List<String> duplicates = executed.nonIdempotentRunMoreThanOnce(calls);
+    report.load(calls.size(), failed.size(), duplicates.size());
     report.detect(between(killedAt, electedAt));
     report.recover(between(startedAt, firstCall));
     report.note("failures: " + Load.failureTypes(calls));

@@ -113,12 +113,10 @@ class ZooKeeperOutageIT {
     }
 
     List<Call> failed = Load.failures(calls, x -> true);
-    report.calls(calls.size());
-    report.failed(failed.size());
-    report.duplicates(
-        Executions.read(executions)
-            .runMoreThanOnce(calls.stream().filter(x -> !x.idempotent()).map(Call::token).toList())
-            .size());
+    report.load(
+        calls.size(),
+        failed.size(),
+        Executions.read(executions).nonIdempotentRunMoreThanOnce(calls).size());
     report.recover(between(restartedAt, registeredAt));
     report.note("failures: " + Load.failureTypes(calls));
     long duringOk = duringOutput.lines().filter(l -> l.startsWith("OK ")).count();
