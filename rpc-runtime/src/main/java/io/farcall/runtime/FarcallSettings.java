@@ -238,6 +238,14 @@ public final class FarcallSettings {
     names.put("queue", "provider executor queue length, at least 0");
     setters.put("queue", (b, v) -> b.executorQueue(parseInt("queue", v)));
     names.put(
+        "sessiontimeout",
+        "ZooKeeper session timeout (default 30s): how long a provider that vanished stays listed");
+    setters.put("sessiontimeout", (b, v) -> b.sessionTimeout(parseDuration("sessiontimeout", v)));
+    names.put(
+        "connecttimeout",
+        "how long to wait for a connection to ZooKeeper or a provider (default 3s)");
+    setters.put("connecttimeout", (b, v) -> b.connectTimeout(parseDuration("connecttimeout", v)));
+    names.put(
         "loadbalance",
         "how calls pick a provider: least_loaded (default), round_robin, random, consistent_hash");
     setters.put("loadbalance", (b, v) -> b.loadBalance(parseLoadBalance(v)));

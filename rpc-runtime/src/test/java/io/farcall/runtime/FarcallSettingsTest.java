@@ -29,6 +29,8 @@ class FarcallSettingsTest {
             .option("maxframesize", "1m")
             .option("threads", "8")
             .option("queue", "0")
+            .option("sessiontimeout", "10s")
+            .option("connecttimeout", "1500ms")
             .settings();
     assertThat(s.registry()).isEqualTo("127.0.0.1:2181,127.0.0.2:2181");
     assertThat(s.port()).isEqualTo(7000);
@@ -37,6 +39,8 @@ class FarcallSettingsTest {
     assertThat(s.maxFrameSize()).isEqualTo(1024 * 1024);
     assertThat(s.executorThreads()).isEqualTo(8);
     assertThat(s.executorQueue()).isZero();
+    assertThat(s.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(Farcall.builder().option("timeout", "500").settings().timeout())
         .isEqualTo(Duration.ofMillis(500));
     assertThat(Farcall.builder().option("timeout", "250ms").settings().timeout())
@@ -63,6 +67,8 @@ class FarcallSettingsTest {
         .hasMessageContaining("ms");
     assertThatThrownBy(() -> Farcall.builder().option("basepath", "farcall/"))
         .hasMessageContaining("'basepath'");
+    assertThatThrownBy(() -> Farcall.builder().option("sessiontimeout", "forever"))
+        .hasMessageContaining("'sessiontimeout'");
     assertThatThrownBy(() -> Farcall.builder().maxFrameSize(10))
         .hasMessageContaining("'maxframesize'");
   }
