@@ -20,10 +20,6 @@ public final class CallContext {
 
   private CallContext() {}
 
-  static Served current() {
-    return CURRENT.get();
-  }
-
   /** The inherited deadline in {@link System#nanoTime()} terms, or 0 for none. */
   static long deadlineNanos() {
     Served s = CURRENT.get();

@@ -69,20 +69,12 @@ abstract class LoadBalancer {
     @Override
     Endpoint pick(List<Endpoint> candidates, Object[] args) {
       long n = next.getAndIncrement() & Long.MAX_VALUE;
-      // Weights divided by their common divisor, so that equal weights simply alternate.
+      // Positions step by the weights' common divisor, so that equal weights simply alternate.
       long gcd = 0;
       for (Endpoint e : candidates) {
         gcd = gcd(gcd, Math.max(1, weight.applyAsInt(e)));
       }
-      long total = totalWeight(candidates) / gcd;
-      long position = n % total;
-      for (int i = 0; i < candidates.size(); i++) {
-        position -= Math.max(1, weight.applyAsInt(candidates.get(i))) / gcd;
-        if (position < 0) {
-          return candidates.get(i);
-        }
-      }
-      return candidates.get(candidates.size() - 1);
+      return candidates.get(byWeight(candidates, (n % (totalWeight(candidates) / gcd)) * gcd));
     }
 
     private static long gcd(long a, long b) {

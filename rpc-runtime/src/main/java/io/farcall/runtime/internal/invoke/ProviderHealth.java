@@ -62,7 +62,7 @@ public final class ProviderHealth {
     for (int i = 0; i < candidates.size(); i++) {
       Endpoint e = candidates.get(i);
       Stats s = of(e);
-      if (s.isEjected(now)) {
+      if (s.isEjected()) {
         s.probeIfDue(now, e, service);
         if (usable == null) {
           usable = new ArrayList<>(candidates.subList(0, i));
@@ -93,7 +93,7 @@ public final class ProviderHealth {
       this.address = address;
     }
 
-    boolean isEjected(long now) {
+    boolean isEjected() {
       return ejectedUntilNanos != 0;
     }
 

@@ -62,14 +62,6 @@ public final class ClientTransport implements AutoCloseable {
     return c != null && c.isActive();
   }
 
-  /** Closes and forgets the connection to an address that is no longer a provider. */
-  public void forget(String host, int port) {
-    Connection c = connections.remove(host + ":" + port);
-    if (c != null) {
-      c.close();
-    }
-  }
-
   @Override
   public void close() {
     closed = true;
