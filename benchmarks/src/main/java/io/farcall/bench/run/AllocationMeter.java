@@ -1,0 +1,33 @@
+package io.farcall.bench.run;
+
+import java.lang.management.ManagementFactory;
+
+/**
+ * Bytes allocated by every thread of this JVM: callers, event loops, executors, on both sides of
+ * the call, since each measurement runs client and server in one JVM. Threads that end during a
+ * measurement take their count with them, which is why the load generator's threads and the peers'
+ * pools outlive it.
+ */
+final class AllocationMeter {
+  private final com.sun.management.ThreadMXBean threads;
+
+  AllocationMeter() {
+    threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    if (!threads.isThreadAllocatedMemorySupported()) {
+      throw new IllegalStateException("this JVM cannot count allocated bytes per thread");
+    }
+    threads.setThreadAllocatedMemoryEnabled(true);
+  }
+
+  /** Bytes allocated so far by the threads alive now. */
+  long allocatedBytes() {
+    long[] ids = threads.getAllThreadIds();
+    long total = 0;
+    for (long bytes : threads.getThreadAllocatedBytes(ids)) {
+      if (bytes > 0) {
+        total += bytes;
+      }
+    }
+    return total;
+  }
+}
