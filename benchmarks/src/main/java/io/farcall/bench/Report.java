@@ -66,6 +66,7 @@ final class Report {
 
   List<Table> tables() {
     List<Table> tables = new ArrayList<>();
+    tables.add(summary());
     Table main =
         new Table(
             "Throughput, latency and allocation (closed loop: N callers; asyncN: one thread, N in"
@@ -253,12 +254,65 @@ final class Report {
     }
   }
 
+  /** Everything, one table after the other. */
   String text() {
     StringBuilder sb = new StringBuilder();
     for (Table t : tables()) {
       sb.append(t.toText()).append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * The one table the quick run prints: per workload and mode, each peer's throughput, Farcall's
+   * ratios to the others, the p99 latencies and the bytes allocated per call.
+   */
+  Table summary() {
+    Table t =
+        new Table(
+            "calls/s per peer, Farcall's throughput ratios, p99 latency (µs) and bytes allocated per"
+                + " call (both sides)",
+            "workload",
+            "mode",
+            "farcall",
+            "grpc",
+            "grpc-tuned",
+            "ceiling",
+            "÷grpc",
+            "÷tuned",
+            "÷ceiling",
+            "p99 farcall",
+            "p99 grpc",
+            "p99 tuned",
+            "B farcall",
+            "B grpc");
+    for (String w : plan.workloads()) {
+      for (String mode : plan.modes()) {
+        double f = figure(FARCALL, w, mode, Result::callsPerSecond);
+        double g = figure(GRPC, w, mode, Result::callsPerSecond);
+        double tuned = figure(TUNED, w, mode, Result::callsPerSecond);
+        double c = figure(CEILING, w, mode, Result::callsPerSecond);
+        if (Double.isNaN(f) && Double.isNaN(g) && Double.isNaN(tuned) && Double.isNaN(c)) {
+          continue;
+        }
+        t.row(
+            w,
+            mode,
+            num(f),
+            num(g),
+            num(tuned),
+            num(c),
+            ratio(f, g),
+            ratio(f, tuned),
+            ratio(f, c),
+            num(figure(FARCALL, w, mode, Result::p99Micros)),
+            num(figure(GRPC, w, mode, Result::p99Micros)),
+            num(figure(TUNED, w, mode, Result::p99Micros)),
+            num(figure(FARCALL, w, mode, Result::bytesPerCall)),
+            num(figure(GRPC, w, mode, Result::bytesPerCall)));
+      }
+    }
+    return t;
   }
 
   void write(Path dir) throws IOException {
