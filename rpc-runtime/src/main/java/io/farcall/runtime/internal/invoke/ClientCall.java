@@ -4,8 +4,6 @@ import io.farcall.ConnectionFailedException;
 import io.farcall.DeadlineExceededException;
 import io.farcall.NoProviderException;
 import io.farcall.RpcException;
-import io.farcall.runtime.internal.codec.proto.Header;
-import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
 import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.transport.Connection;
@@ -232,18 +230,12 @@ final class ClientCall {
         return;
       }
       long remainingMicros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(remainingNanos));
-      Header.Builder header =
-          Header.newBuilder()
-              .setVersion(Frame.PROTOCOL_VERSION)
-              .setKind(Kind.KIND_REQUEST)
-              .setService(invoker.service.name())
-              .setMethod(method.key())
-              .setTimeoutMicros(remainingMicros)
-              .setDeadlineUnixMicros(System.currentTimeMillis() * 1000 + remainingMicros);
       try {
         requestId =
-            connection.send(
-                header,
+            connection.sendRequest(
+                invoker.requestKey(method),
+                System.currentTimeMillis() * 1000 + remainingMicros,
+                remainingMicros,
                 buf -> invoker.codec.writeArguments(buf, args, method.parameterTypes()),
                 this);
       } catch (RuntimeException e) {
@@ -256,12 +248,12 @@ final class ClientCall {
     @Override
     public void onResponse(Frame response) {
       end();
-      Header h = response.header();
+      Status status = response.status();
       try {
-        if (h.getStatus() == Status.STATUS_OK) {
+        if (status == Status.STATUS_OK) {
           stats.onSuccess();
           complete(invoker.codec.readValue(response.body(), method.valueType()), null);
-        } else if (h.getStatus() == Status.STATUS_APPLICATION_ERROR) {
+        } else if (status == Status.STATUS_APPLICATION_ERROR) {
           stats.onSuccess();
           complete(
               null,
@@ -270,7 +262,8 @@ final class ClientCall {
                   method.exceptionTypes(),
                   invoker.service.type().getClassLoader()));
         } else {
-          RpcException e = Statuses.toException(h.getStatus(), h.getStatusMessage(), describe());
+          RpcException e =
+              Statuses.toException(status, response.header().getStatusMessage(), describe());
           if (e.isRetryable()) {
             retryOrFail(e);
           } else {

@@ -6,6 +6,7 @@ import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.ServiceDirectory;
 import io.farcall.runtime.internal.transport.ClientTransport;
+import io.farcall.runtime.internal.transport.RequestKey;
 import io.netty.util.Timer;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,9 @@ public final class ClientInvoker {
   final LoadBalancer balancer;
   private final long defaultTimeoutNanos;
 
+  /** Each method's service and method header fields, encoded once; by method index. */
+  private final RequestKey[] requestKeys;
+
   /** The last non-empty provider list the directory gave, for {@link #endpoints()}. */
   private volatile List<Endpoint> lastSeen = List.of();
 
@@ -53,6 +57,14 @@ public final class ClientInvoker {
             : service.loadBalance();
     this.balancer = LoadBalancer.of(kind, ClientInvoker::weight, health);
     this.defaultTimeoutNanos = r.defaultTimeout().toNanos();
+    this.requestKeys = new RequestKey[service.methods().size()];
+    for (MethodDescriptor m : service.methods()) {
+      requestKeys[m.index()] = new RequestKey(service.name(), m.key());
+    }
+  }
+
+  RequestKey requestKey(MethodDescriptor method) {
+    return requestKeys[method.index()];
   }
 
   static int weight(Endpoint e) {

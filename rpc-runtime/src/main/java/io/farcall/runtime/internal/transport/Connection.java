@@ -163,13 +163,41 @@ public final class Connection {
   public long send(Header.Builder header, Consumer<ByteBuf> body, ResponseListener listener) {
     Link link = current;
     if (link == null) {
-      listener.onFailure(
-          new ConnectionFailedException(
-              "connection to " + address() + " is not open", false, null));
-      return -1;
+      return notOpen(listener);
     }
     long id = nextRequestId.incrementAndGet();
-    ByteBuf frame = encoder.encode(header.setRequestId(id).build(), body);
+    return enqueue(link, id, encoder.encode(header.setRequestId(id).build(), body), listener);
+  }
+
+  /**
+   * Sends a {@code KIND_REQUEST} for {@code key} with these deadline fields, as {@link #send} does,
+   * without building a header (the call path's way).
+   */
+  public long sendRequest(
+      RequestKey key,
+      long deadlineUnixMicros,
+      long timeoutMicros,
+      Consumer<ByteBuf> body,
+      ResponseListener listener) {
+    Link link = current;
+    if (link == null) {
+      return notOpen(listener);
+    }
+    long id = nextRequestId.incrementAndGet();
+    return enqueue(
+        link,
+        id,
+        encoder.encodeRequest(key, id, deadlineUnixMicros, timeoutMicros, body),
+        listener);
+  }
+
+  private long notOpen(ResponseListener listener) {
+    listener.onFailure(
+        new ConnectionFailedException("connection to " + address() + " is not open", false, null));
+    return -1;
+  }
+
+  private long enqueue(Link link, long id, ByteBuf frame, ResponseListener listener) {
     link.pending.put(id, listener);
     link.writes.enqueue(
         frame,
@@ -287,17 +315,17 @@ public final class Connection {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
-      Header h = frame.header();
+      Kind kind = frame.kind();
       // Heartbeats sent by heartbeat() wait for their echo like requests; the idle heartbeats
       // below carry request id 0, which is never pending.
-      if (h.getKind() == Kind.KIND_RESPONSE || h.getKind() == Kind.KIND_HEARTBEAT) {
-        ResponseListener l = pending.remove(h.getRequestId());
+      if (kind == Kind.KIND_RESPONSE || kind == Kind.KIND_HEARTBEAT) {
+        ResponseListener l = pending.remove(frame.requestId());
         if (l != null) {
           l.onResponse(frame);
           closeIfDrained();
           return;
         }
-      } else if (h.getKind() == Kind.KIND_GOAWAY) {
+      } else if (kind == Kind.KIND_GOAWAY) {
         log.debug("{} is going away", address());
         goingAway = true;
         retire();
