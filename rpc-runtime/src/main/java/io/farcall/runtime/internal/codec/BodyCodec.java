@@ -10,10 +10,8 @@ import com.google.common.base.Throwables;
 import com.google.common.collect.ImmutableList;
 import com.google.common.primitives.Primitives;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -239,12 +237,14 @@ public final class BodyCodec {
     int writerIndex = out.writerIndex();
     boolean written = false;
     try {
-      pooled.output.setOutputStream(new ByteBufOutputStream(out));
+      pooled.sink.target = out;
+      pooled.output.setOutputStream(pooled.sink);
       writer.write(pooled.kryo, pooled.output);
       pooled.output.flush();
       written = true;
     } finally {
       pooled.output.setOutputStream(null);
+      pooled.sink.target = null;
       if (!written) {
         out.writerIndex(writerIndex);
         pooled.recover();
@@ -257,8 +257,14 @@ public final class BodyCodec {
     PooledKryo pooled = obtain();
     boolean read = false;
     try {
-      ByteBuffer body = in.nioBuffer();
-      pooled.input.setBuffer(body);
+      int length = in.readableBytes();
+      if (in.hasArray()) {
+        pooled.input.setBuffer(in.array(), in.arrayOffset() + in.readerIndex(), length);
+      } else {
+        byte[] copy = pooled.scratch(length);
+        in.getBytes(in.readerIndex(), copy, 0, length);
+        pooled.input.setBuffer(copy, 0, length);
+      }
       int start = pooled.input.position();
       T result = reader.apply(pooled);
       in.skipBytes(pooled.input.position() - start);
@@ -267,7 +273,7 @@ public final class BodyCodec {
     } catch (RuntimeException e) {
       throw decodingFailure(e);
     } finally {
-      pooled.input.setBuffer(pooled.empty);
+      pooled.input.setBuffer(PooledKryo.EMPTY);
       if (!read) {
         pooled.recover();
       }
@@ -377,7 +383,7 @@ public final class BodyCodec {
   private static Map<String, Object> decodeFields(PooledKryo pooled, byte[] blob) {
     Map<String, Object> fields = new LinkedHashMap<>();
     BoundedInput input = pooled.fieldInput;
-    input.setBuffer(ByteBuffer.wrap(blob));
+    input.setBuffer(blob);
     try {
       for (String name = input.readString(); name != null; name = input.readString()) {
         fields.put(name, pooled.kryo.readClassAndObject(input));
@@ -388,7 +394,7 @@ public final class BodyCodec {
       logger.debug("Exception fields do not decode here and are left out", e);
       return Map.of();
     } finally {
-      input.setBuffer(pooled.empty);
+      input.setBuffer(PooledKryo.EMPTY);
     }
   }
 
@@ -399,7 +405,7 @@ public final class BodyCodec {
       if (cause instanceof BodyDecodingException refused) {
         return refused;
       }
-      // ByteBufferInput reports running out as an underflow, or when a read needs more bytes than
+      // Kryo's Input reports running out as an underflow, or when a read needs more bytes than
       // the whole buffer has, as "Buffer too small".
       if (cause instanceof KryoBufferUnderflowException
           || (cause instanceof KryoException
