@@ -10,8 +10,6 @@ import io.farcall.runtime.internal.transport.RequestKey;
 import io.netty.util.Timer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -120,9 +118,10 @@ public final class ClientInvoker {
   }
 
   /**
-   * Calls {@code method} remotely. An asynchronous method gets its {@link CompletableFuture} at
-   * once; a synchronous one blocks until the reply or the deadline, then returns the value or
-   * throws what the call ended with: the application's own exception, or an {@link RpcException}.
+   * Calls {@code method} remotely. An asynchronous method gets its {@link
+   * java.util.concurrent.CompletableFuture} at once; a synchronous one blocks until the reply or
+   * the deadline, then returns the value or throws what the call ended with: the application's own
+   * exception, or an {@link RpcException}.
    */
   public Object invoke(MethodDescriptor method, Object[] args) throws Throwable {
     long now = System.nanoTime();
@@ -149,22 +148,15 @@ public final class ClientInvoker {
   }
 
   private static Object await(ClientCall call) throws Throwable {
-    CompletableFuture<Object> f = call.result();
     try {
-      return f.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RpcException) {
-        // Created on an event-loop thread; its stack should show the caller's code instead.
-        cause.fillInStackTrace();
-      } else {
-        cause.addSuppressed(new RemoteCallSite(call.describe()));
-      }
-      throw cause;
-    } catch (InterruptedException e) {
-      call.cancel();
-      Thread.currentThread().interrupt();
-      throw new RpcException("interrupted while calling " + call.describe(), e);
+      return call.await();
+    } catch (RpcException e) {
+      // Perhaps created on an event-loop thread; its stack should show the caller's code instead.
+      e.fillInStackTrace();
+      throw e;
+    } catch (Throwable t) {
+      t.addSuppressed(new RemoteCallSite(call.describe()));
+      throw t;
     }
   }
 
