@@ -5,7 +5,6 @@ import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.KryoBufferUnderflowException;
 import com.esotericsoftware.kryo.io.Output;
-import com.esotericsoftware.kryo.util.Pool;
 import com.google.common.base.Throwables;
 import com.google.common.collect.ImmutableList;
 import com.google.common.primitives.Primitives;
@@ -56,13 +55,8 @@ public final class BodyCodec {
 
   private final AllowList allowList;
   private final Set<Class<?>> allowedInterfaces = ConcurrentHashMap.newKeySet();
-  private final Pool<PooledKryo> pool =
-      new Pool<>(true, false, Math.max(16, 4 * Runtime.getRuntime().availableProcessors())) {
-        @Override
-        protected PooledKryo create() {
-          return new PooledKryo();
-        }
-      };
+  private final KryoPool pool =
+      new KryoPool(Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
 
   /**
    * @param extraAllowedTypes types users configured as allowed in addition to those derived from

@@ -21,22 +21,28 @@ public final class Frame extends DefaultByteBufHolder {
   /** The protocol version this side speaks and accepts (the header's {@code version}). */
   public static final int PROTOCOL_VERSION = 1;
 
-  private final int version;
-  private final int kind;
-  private final long requestId;
-  private final int status;
-  private final long deadlineUnixMicros;
-  private final long timeoutMicros;
+  // Set once, by the constructor or by read() before the frame is handed out.
+  private int version;
+  private int kind;
+  private long requestId;
+  private int status;
+  private long deadlineUnixMicros;
+  private long timeoutMicros;
 
   /** The service and method bytes in the buffer ({@code serviceLength < 0}: not kept there). */
-  private final int serviceIndex;
+  private int serviceIndex;
 
-  private final int serviceLength;
-  private final int methodIndex;
-  private final int methodLength;
+  private int serviceLength;
+  private int methodIndex;
+  private int methodLength;
 
   /** Header bytes at [0, headerLength) of the buffer, or 0 when the header came parsed. */
   private final int headerLength;
+
+  /** Where read() is in the header; {@link #BAD} once it met something it does not handle. */
+  private int pos;
+
+  private static final int BAD = Integer.MAX_VALUE;
 
   // Benign race: parsing twice yields equal headers; Header is immutable (final fields).
   private Header header;
@@ -58,18 +64,8 @@ public final class Frame extends DefaultByteBufHolder {
     this.headerLength = 0;
   }
 
-  private Frame(ByteBuf buf, HeaderReader r, int headerLength) {
+  private Frame(ByteBuf buf, int headerLength) {
     super(buf);
-    this.version = r.version;
-    this.kind = r.kind;
-    this.requestId = r.requestId;
-    this.status = r.status;
-    this.deadlineUnixMicros = r.deadlineUnixMicros;
-    this.timeoutMicros = r.timeoutMicros;
-    this.serviceIndex = r.serviceIndex;
-    this.serviceLength = r.serviceLength;
-    this.methodIndex = r.methodIndex;
-    this.methodLength = r.methodLength;
     this.headerLength = headerLength;
   }
 
@@ -80,11 +76,8 @@ public final class Frame extends DefaultByteBufHolder {
    * caller parses it with {@link Header#parseFrom}, which accepts or refuses it as always.
    */
   static Frame read(ByteBuf buf, int headerLength) {
-    HeaderReader r = new HeaderReader();
-    if (!r.read(buf, 0, headerLength)) {
-      return null;
-    }
-    return new Frame(buf, r, headerLength);
+    Frame f = new Frame(buf, headerLength);
+    return f.readHeader(buf, headerLength) ? f : null;
   }
 
   /** The full header; parsed on first use (before the frame is released, when it was not yet). */
@@ -207,89 +200,72 @@ public final class Frame extends DefaultByteBufHolder {
    * and says so with false for anything else, so that every header it accepts is one {@link
    * Header#parseFrom} reads to the same values (see HeaderReaderTest).
    */
-  static final class HeaderReader {
-    int version;
-    int kind;
-    long requestId;
-    int status;
-    long deadlineUnixMicros;
-    long timeoutMicros;
-    int serviceIndex;
-    int serviceLength;
-    int methodIndex;
-    int methodLength;
-    private int pos;
-    private int limit;
-    private boolean bad;
-
-    boolean read(ByteBuf buf, int from, int to) {
-      pos = from;
-      limit = to;
-      while (pos < limit) {
-        long tag = varint(buf);
-        if (bad || tag > Integer.MAX_VALUE) {
+  private boolean readHeader(ByteBuf buf, int limit) {
+    pos = 0;
+    while (pos < limit) {
+      long tag = varint(buf, limit);
+      if (pos == BAD || tag > Integer.MAX_VALUE) {
+        return false;
+      }
+      int field = (int) tag >>> 3;
+      int wireType = (int) tag & 7;
+      if (field >= 1 && field <= 8 && field != 4 && field != 5) {
+        if (wireType != 0) {
           return false;
         }
-        int field = (int) tag >>> 3;
-        int wireType = (int) tag & 7;
-        if (field >= 1 && field <= 8 && field != 4 && field != 5) {
-          if (wireType != 0) {
-            return false;
-          }
-          long v = varint(buf);
-          switch (field) {
-            case 1 -> version = (int) v;
-            case 2 -> kind = (int) v;
-            case 3 -> requestId = v;
-            case 6 -> deadlineUnixMicros = v;
-            case 7 -> timeoutMicros = v;
-            default -> status = (int) v;
-          }
-        } else if ((field == 4 || field == 5 || field == 9) && wireType == 2) {
-          long length = varint(buf);
-          if (bad || length > limit - pos || !ascii(buf, pos, (int) length)) {
-            return false;
-          }
-          if (field == 4) {
-            serviceIndex = pos;
-            serviceLength = (int) length;
-          } else if (field == 5) {
-            methodIndex = pos;
-            methodLength = (int) length;
-          }
-          pos += (int) length;
-        } else {
+        long v = varint(buf, limit);
+        switch (field) {
+          case 1 -> version = (int) v;
+          case 2 -> kind = (int) v;
+          case 3 -> requestId = v;
+          case 6 -> deadlineUnixMicros = v;
+          case 7 -> timeoutMicros = v;
+          default -> status = (int) v;
+        }
+      } else if ((field == 4 || field == 5 || field == 9) && wireType == 2) {
+        long length = varint(buf, limit);
+        if (pos == BAD || length > limit - pos || !ascii(buf, pos, (int) length)) {
           return false;
         }
+        if (field == 4) {
+          serviceIndex = pos;
+          serviceLength = (int) length;
+        } else if (field == 5) {
+          methodIndex = pos;
+          methodLength = (int) length;
+        }
+        pos += (int) length;
+      } else {
+        return false;
       }
-      return !bad;
     }
+    return pos != BAD;
+  }
 
-    /** A varint of up to ten bytes (protobuf's limit), within the header; sets bad if not. */
-    private long varint(ByteBuf buf) {
-      long result = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        if (pos >= limit) {
-          bad = true;
-          return 0;
-        }
-        byte b = buf.getByte(pos++);
-        result |= (long) (b & 0x7f) << shift;
-        if (b >= 0) {
-          return result;
-        }
+  /** A varint of up to ten bytes (protobuf's limit), within the header; else pos becomes BAD. */
+  private long varint(ByteBuf buf, int limit) {
+    long result = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos >= limit) {
+        pos = BAD;
+        return 0;
       }
-      bad = true;
-      return 0;
+      byte b = buf.getByte(pos++);
+      result |= (long) (b & 0x7f) << shift;
+      if (b >= 0) {
+        return result;
+      }
     }
+    pos = BAD;
+    return 0;
+  }
 
-    private static boolean ascii(ByteBuf buf, int index, int length) {
-      for (int i = index, end = index + length; i < end; i++) {
-        if (buf.getByte(i) < 0) {
-          return false;
-        }
+  private static boolean ascii(ByteBuf buf, int index, int length) {
+    for (int i = index, end = index + length; i < end; i++) {
+      if (buf.getByte(i) < 0) {
+        return false;
       }
-      return true;
     }
+    return true;
   }
 }
