@@ -8,6 +8,8 @@ import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.internal.transport.RequestHandler;
 import io.farcall.runtime.internal.transport.ServerConnection;
 import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +19,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
@@ -278,8 +279,21 @@ public final class Dispatcher implements RequestHandler {
     }
   }
 
-  /** One request accepted for execution. */
-  private final class ServerCall implements Runnable, CallContext.Served {
+  private static final VarHandle RELEASED;
+
+  static {
+    try {
+      RELEASED = MethodHandles.lookup().findVarHandle(ServerCall.class, "released", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * One request accepted for execution. Writes its reply's value as the reply body (so that a reply
+   * costs no lambda).
+   */
+  private final class ServerCall implements Runnable, CallContext.Served, Consumer<ByteBuf> {
     final ServerConnection conn;
     final long requestId;
     private final Frame request;
@@ -287,7 +301,8 @@ public final class Dispatcher implements RequestHandler {
     private final long deadlineNanos;
     private final boolean oneway;
     volatile boolean cancelled;
-    private final AtomicBoolean admitted = new AtomicBoolean(true);
+    volatile boolean released; // the admission permit was given back; set once, through RELEASED
+    private Object value; // the reply's value, for accept()
 
     ServerCall(
         ServerConnection conn,
@@ -386,8 +401,8 @@ public final class Dispatcher implements RequestHandler {
         // Free the slot before the reply can reach the caller, so its next call finds it free.
         release();
         if (!cancelled) {
-          conn.replyOk(
-              requestId, buf -> codec.writeValue(buf, value, method.descriptor().valueType()));
+          this.value = value;
+          conn.replyOk(requestId, this);
         }
       } catch (RuntimeException e) {
         log.warn("cannot send the reply of {}: {}", method.descriptor(), e.toString());
@@ -414,6 +429,11 @@ public final class Dispatcher implements RequestHandler {
     }
 
     @Override
+    public void accept(ByteBuf body) {
+      codec.writeValue(body, value, method.descriptor().valueType());
+    }
+
+    @Override
     public long deadlineNanos() {
       return deadlineNanos;
     }
@@ -426,7 +446,7 @@ public final class Dispatcher implements RequestHandler {
 
     /** Gives back this call's admission permit; once, before its reply leaves. */
     void release() {
-      if (admitted.compareAndSet(true, false)) {
+      if (RELEASED.compareAndSet(this, false, true)) {
         admission.release();
       }
     }
