@@ -211,7 +211,7 @@ final class ClientCall {
       }
       alsoTried.add(next);
     }
-    Attempt a = new Attempt(next, invoker.transport.connection(next.host(), next.port()));
+    Attempt a = new Attempt(next, invoker.connection(next));
     current = a;
     if (a.connection.isActive()) {
       a.send();

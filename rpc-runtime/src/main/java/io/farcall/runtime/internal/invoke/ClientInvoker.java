@@ -6,10 +6,13 @@ import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.ServiceDirectory;
 import io.farcall.runtime.internal.transport.ClientTransport;
+import io.farcall.runtime.internal.transport.Connection;
 import io.farcall.runtime.internal.transport.RequestKey;
 import io.netty.util.Timer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -35,6 +38,15 @@ public final class ClientInvoker {
   /** Each method's service and method header fields, encoded once; by method index. */
   private final RequestKey[] requestKeys;
 
+  /**
+   * Each provider's connection, so that a call neither builds an address string nor looks it up;
+   * the transport keeps one connection per address for its life, so an entry never goes stale.
+   */
+  private final Map<Endpoint, Connection> connections = new ConcurrentHashMap<>();
+
+  /** Entries kept in {@link #connections} at most; providers that re-register add new ones. */
+  private static final int MAX_CACHED_CONNECTIONS = 1024;
+
   /** The last non-empty provider list the directory gave, for {@link #endpoints()}. */
   private volatile List<Endpoint> lastSeen = List.of();
 
@@ -59,6 +71,20 @@ public final class ClientInvoker {
     for (MethodDescriptor m : service.methods()) {
       requestKeys[m.index()] = new RequestKey(service.name(), m.key());
     }
+  }
+
+  Connection connection(Endpoint e) {
+    Connection c = connections.get(e);
+    if (c == null) {
+      c = transport.connection(e.host(), e.port());
+      if (connections.size() >= MAX_CACHED_CONNECTIONS) {
+        connections.clear();
+      }
+      connections.put(e, c);
+    } else {
+      transport.checkOpen();
+    }
+    return c;
   }
 
   RequestKey requestKey(MethodDescriptor method) {

@@ -199,23 +199,41 @@ public final class Connection {
 
   private long enqueue(Link link, long id, ByteBuf frame, ResponseListener listener) {
     link.pending.put(id, listener);
-    link.writes.enqueue(
-        frame,
-        f -> {
-          if (!f.isSuccess()) {
-            ResponseListener l = link.pending.remove(id);
-            if (l != null) {
-              l.onFailure(
-                  new ConnectionFailedException(
-                      "could not write to " + address() + ": " + f.cause(), false, f.cause()));
-            }
-          }
-        });
+    link.writes.enqueue(new RequestWrite(frame, link, id));
     // The channel may have closed after we picked it; its close handler may have missed this one.
     if (!link.channel.isActive()) {
       link.failPending("connection to " + address() + " closed");
     }
     return id;
+  }
+
+  /** A request's frame in the write queue; fails the request if the frame could not be written. */
+  private final class RequestWrite extends WriteQueue.Pending implements ChannelFutureListener {
+    private final Link link;
+    private final long id;
+
+    RequestWrite(ByteBuf frame, Link link, long id) {
+      super(frame, null);
+      this.link = link;
+      this.id = id;
+    }
+
+    @Override
+    ChannelFutureListener onFailure() {
+      return this;
+    }
+
+    @Override
+    public void operationComplete(ChannelFuture f) {
+      if (!f.isSuccess()) {
+        ResponseListener l = link.pending.remove(id);
+        if (l != null) {
+          l.onFailure(
+              new ConnectionFailedException(
+                  "could not write to " + address() + ": " + f.cause(), false, f.cause()));
+        }
+      }
+    }
   }
 
   /**
