@@ -5,22 +5,18 @@ import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.KryoBufferUnderflowException;
 import com.esotericsoftware.kryo.io.Output;
-import com.esotericsoftware.kryo.util.Pool;
 import com.google.common.base.Throwables;
 import com.google.common.collect.ImmutableList;
 import com.google.common.primitives.Primitives;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -58,13 +54,8 @@ public final class BodyCodec {
 
   private final AllowList allowList;
   private final Set<Class<?>> allowedInterfaces = ConcurrentHashMap.newKeySet();
-  private final Pool<PooledKryo> pool =
-      new Pool<>(true, false, Math.max(16, 4 * Runtime.getRuntime().availableProcessors())) {
-        @Override
-        protected PooledKryo create() {
-          return new PooledKryo();
-        }
-      };
+  private final KryoPool pool =
+      new KryoPool(Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
 
   /**
    * @param extraAllowedTypes types users configured as allowed in addition to those derived from
@@ -126,16 +117,18 @@ public final class BodyCodec {
     }
     encode(
         out,
-        (kryo, output) -> {
-          for (int i = 0; i < count; i++) {
+        (kryo, output, values, types) -> {
+          for (int i = 0; i < types.length; i++) {
             try {
-              writeTyped(kryo, output, args[i], parameterTypes[i]);
+              writeTyped(kryo, output, values[i], types[i]);
             } catch (RuntimeException e) {
               throw new IllegalArgumentException(
                   "cannot encode argument " + i + ": " + firstLine(e), e);
             }
           }
-        });
+        },
+        args,
+        parameterTypes);
   }
 
   /**
@@ -147,13 +140,14 @@ public final class BodyCodec {
   public Object[] readArguments(ByteBuf in, Class<?>[] parameterTypes) {
     return decode(
         in,
-        pooled -> {
-          Object[] args = new Object[parameterTypes.length];
+        (pooled, types) -> {
+          Object[] args = new Object[types.length];
           for (int i = 0; i < args.length; i++) {
-            args[i] = readTyped(pooled.kryo, pooled.input, parameterTypes[i], "argument " + i);
+            args[i] = readTyped(pooled.kryo, pooled.input, types[i], i);
           }
           return args;
-        });
+        },
+        parameterTypes);
   }
 
   /**
@@ -167,13 +161,15 @@ public final class BodyCodec {
   public void writeValue(ByteBuf out, Object value, Class<?> declaredType) {
     encode(
         out,
-        (kryo, output) -> {
+        (kryo, output, v, type) -> {
           try {
-            writeTyped(kryo, output, value, declaredType);
+            writeTyped(kryo, output, v, type);
           } catch (RuntimeException e) {
             throw new IllegalArgumentException("cannot encode the value: " + firstLine(e), e);
           }
-        });
+        },
+        value,
+        declaredType);
   }
 
   /**
@@ -182,7 +178,8 @@ public final class BodyCodec {
    * @throws BodyDecodingException as {@link #readArguments} does
    */
   public Object readValue(ByteBuf in, Class<?> declaredType) {
-    return decode(in, pooled -> readTyped(pooled.kryo, pooled.input, declaredType, "the value"));
+    return decode(
+        in, (pooled, type) -> readTyped(pooled.kryo, pooled.input, type, THE_VALUE), declaredType);
   }
 
   /**
@@ -197,7 +194,7 @@ public final class BodyCodec {
     } finally {
       pool.free(pooled);
     }
-    encode(out, (kryo, output) -> kryo.writeObject(output, data));
+    encode(out, (kryo, output, d, unused) -> kryo.writeObject(output, d), data, null);
   }
 
   /**
@@ -217,7 +214,7 @@ public final class BodyCodec {
   public Throwable readError(ByteBuf in, Class<?>[] declaredExceptionTypes, ClassLoader loader) {
     return decode(
         in,
-        pooled -> {
+        (pooled, unused) -> {
           ThrowableData data = pooled.kryo.readObject(pooled.input, ThrowableData.class);
           if (data == null) {
             throw new BodyDecodingException("error body holds no exception");
@@ -225,26 +222,36 @@ public final class BodyCodec {
           return new ThrowableRebuilder(
                   declaredExceptionTypes, loader, blob -> decodeFields(pooled, blob))
               .rebuild(data);
-        });
+        },
+        null);
   }
 
   // ---- encoding and decoding one body ----
 
-  private interface BodyWriter {
-    void write(Kryo kryo, Output output);
+  // Writers and readers take what they need as parameters rather than capturing it, so that they
+  // are constants and a call allocates no lambda for its body.
+
+  private interface BodyWriter<A, B> {
+    void write(Kryo kryo, Output output, A a, B b);
   }
 
-  private void encode(ByteBuf out, BodyWriter writer) {
+  private interface BodyReader<A, T> {
+    T read(PooledKryo pooled, A a);
+  }
+
+  private <A, B> void encode(ByteBuf out, BodyWriter<A, B> writer, A a, B b) {
     PooledKryo pooled = obtain();
     int writerIndex = out.writerIndex();
     boolean written = false;
     try {
-      pooled.output.setOutputStream(new ByteBufOutputStream(out));
-      writer.write(pooled.kryo, pooled.output);
+      pooled.sink.target = out;
+      pooled.output.setOutputStream(pooled.sink);
+      writer.write(pooled.kryo, pooled.output, a, b);
       pooled.output.flush();
       written = true;
     } finally {
       pooled.output.setOutputStream(null);
+      pooled.sink.target = null;
       if (!written) {
         out.writerIndex(writerIndex);
         pooled.recover();
@@ -253,21 +260,27 @@ public final class BodyCodec {
     }
   }
 
-  private <T> T decode(ByteBuf in, Function<PooledKryo, T> reader) {
+  private <A, T> T decode(ByteBuf in, BodyReader<A, T> reader, A a) {
     PooledKryo pooled = obtain();
     boolean read = false;
     try {
-      ByteBuffer body = in.nioBuffer();
-      pooled.input.setBuffer(body);
+      int length = in.readableBytes();
+      if (in.hasArray()) {
+        pooled.input.setBuffer(in.array(), in.arrayOffset() + in.readerIndex(), length);
+      } else {
+        byte[] copy = pooled.scratch(length);
+        in.getBytes(in.readerIndex(), copy, 0, length);
+        pooled.input.setBuffer(copy, 0, length);
+      }
       int start = pooled.input.position();
-      T result = reader.apply(pooled);
+      T result = reader.read(pooled, a);
       in.skipBytes(pooled.input.position() - start);
       read = true;
       return result;
     } catch (RuntimeException e) {
       throw decodingFailure(e);
     } finally {
-      pooled.input.setBuffer(pooled.empty);
+      pooled.input.setBuffer(PooledKryo.EMPTY);
       if (!read) {
         pooled.recover();
       }
@@ -307,7 +320,14 @@ public final class BodyCodec {
     }
   }
 
-  private static Object readTyped(Kryo kryo, Input input, Class<?> declaredType, String what) {
+  /** What {@link #readTyped} reads when it is not an argument. */
+  private static final int THE_VALUE = -1;
+
+  /**
+   * @param argument the argument's position, or {@link #THE_VALUE}; named in the error only, so
+   *     that a successful read builds no message
+   */
+  private static Object readTyped(Kryo kryo, Input input, Class<?> declaredType, int argument) {
     if (declaredType == void.class || declaredType == Void.class) {
       return null;
     }
@@ -320,6 +340,7 @@ public final class BodyCodec {
       value = kryo.readClassAndObject(input);
     }
     if (value != null && !Primitives.wrap(declaredType).isInstance(value)) {
+      String what = argument == THE_VALUE ? "the value" : "argument " + argument;
       throw new BodyDecodingException(
           what + " is a " + value.getClass().getName() + ", not a " + declaredType.getName());
     }
@@ -377,7 +398,7 @@ public final class BodyCodec {
   private static Map<String, Object> decodeFields(PooledKryo pooled, byte[] blob) {
     Map<String, Object> fields = new LinkedHashMap<>();
     BoundedInput input = pooled.fieldInput;
-    input.setBuffer(ByteBuffer.wrap(blob));
+    input.setBuffer(blob);
     try {
       for (String name = input.readString(); name != null; name = input.readString()) {
         fields.put(name, pooled.kryo.readClassAndObject(input));
@@ -388,7 +409,7 @@ public final class BodyCodec {
       logger.debug("Exception fields do not decode here and are left out", e);
       return Map.of();
     } finally {
-      input.setBuffer(pooled.empty);
+      input.setBuffer(PooledKryo.EMPTY);
     }
   }
 
@@ -399,7 +420,7 @@ public final class BodyCodec {
       if (cause instanceof BodyDecodingException refused) {
         return refused;
       }
-      // ByteBufferInput reports running out as an underflow, or when a read needs more bytes than
+      // Kryo's Input reports running out as an underflow, or when a read needs more bytes than
       // the whole buffer has, as "Buffer too small".
       if (cause instanceof KryoBufferUnderflowException
           || (cause instanceof KryoException

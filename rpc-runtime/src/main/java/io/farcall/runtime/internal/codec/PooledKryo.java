@@ -5,7 +5,8 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
-import java.nio.ByteBuffer;
+import io.netty.buffer.ByteBuf;
+import java.io.OutputStream;
 import java.util.List;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
@@ -22,20 +23,28 @@ final class PooledKryo {
 
   final Kryo kryo = new RegisteredOnlyKryo();
 
-  /** Reads bodies (over the caller's buffer, never a copy). */
+  /** Reads bodies: over a heap buffer's array, or over {@link #scratch} holding a copy. */
   final BoundedInput input = new BoundedInput();
 
   /** Reads an exception's field values, which are encoded apart from the error body. */
   final BoundedInput fieldInput = new BoundedInput();
 
-  /** Writes bodies, flushing into the caller's buffer. */
+  /** Writes bodies, flushing into the caller's buffer through {@link #sink}. */
   final Output output = new Output(4096, -1);
+
+  /** Where {@link #output} flushes to: the buffer being written, reused for every body. */
+  final ByteBufSink sink = new ByteBufSink();
 
   /** Writes an exception's field values into a byte array of their own. */
   final Output fieldOutput = new Output(256, -1);
 
-  /** Lets inputs drop the caller's buffer once a call is over. */
-  final ByteBuffer empty = ByteBuffer.allocate(0);
+  /** Lets inputs drop the caller's bytes once a call is over. */
+  static final byte[] EMPTY = new byte[0];
+
+  /** Bodies up to this size are copied into a kept array; larger ones get one of their own. */
+  private static final int MAX_KEPT_SCRATCH = 64 * 1024;
+
+  private byte[] scratch = new byte[1024];
 
   private int registered;
 
@@ -45,6 +54,18 @@ final class PooledKryo {
     kryo.setMaxDepth(MAX_DEPTH);
     // Allowed classes without a no-arg constructor (records use their canonical one).
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+  }
+
+  /** An array of at least {@code length} bytes to copy a body into; overwritten by the next. */
+  byte[] scratch(int length) {
+    if (length <= scratch.length) {
+      return scratch;
+    }
+    byte[] bigger = new byte[Math.max(length, 2 * scratch.length)];
+    if (bigger.length <= MAX_KEPT_SCRATCH) {
+      scratch = bigger;
+    }
+    return bigger;
   }
 
   /** Registers the entries this Kryo has not seen yet; {@code entries} only ever grows. */
@@ -98,6 +119,21 @@ final class PooledKryo {
   void recover() {
     kryo.reset();
     kryo.setOptimizedGenerics(true);
+  }
+
+  /** An output stream that appends to a {@link ByteBuf}; retargeted for every body. */
+  static final class ByteBufSink extends OutputStream {
+    ByteBuf target;
+
+    @Override
+    public void write(int b) {
+      target.writeByte(b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      target.writeBytes(bytes, offset, length);
+    }
   }
 
   /** Says which class is not allowed, instead of Kryo's advice to register it. */

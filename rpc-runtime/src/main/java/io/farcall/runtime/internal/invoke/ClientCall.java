@@ -4,32 +4,36 @@ import io.farcall.ConnectionFailedException;
 import io.farcall.DeadlineExceededException;
 import io.farcall.NoProviderException;
 import io.farcall.RpcException;
-import io.farcall.runtime.internal.codec.proto.Header;
-import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
 import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.transport.Connection;
 import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.internal.transport.ResponseListener;
+import io.netty.buffer.ByteBuf;
 import io.netty.util.Timeout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * One remote call, from its first attempt to its outcome. The steps a call goes through are all
  * here, in order:
  *
  * <ol>
- *   <li>{@link #start}: arm the deadline timer, count the call in the retry budget, make the first
+ *   <li>{@link #start}: arm the deadline timer (asynchronous calls; a synchronous caller waits in
+ *       {@link #await} until the deadline), count the call in the retry budget, make the first
  *       attempt;
  *   <li>{@link #attempt}: pick a live provider not tried yet (ejected providers left out, then the
  *       load balancer), get its shared connection ready;
  *   <li>{@link Attempt#send}: encode header and arguments, write the frame;
- *   <li>{@link Attempt#onResponse}: map the reply's status to a value or an exception;
+ *   <li>{@link Attempt#onResponse}: map the reply's status to a value or an exception (a
+ *       synchronous call's value is decoded on the caller's thread, in {@link #await});
  *   <li>{@link #retryOrFail}: another provider is tried when the request certainly did not run (not
  *       written, provider overloaded or shutting down), or after it may have been written only for
  *       {@code @Idempotent} methods; always within the deadline and the retry budget;
@@ -38,12 +42,53 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ol>
  */
 final class ClientCall {
+  private static final VarHandle OUTCOME;
+  private static final VarHandle ENDED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      OUTCOME = lookup.findVarHandle(ClientCall.class, "outcome", Object.class);
+      ENDED = lookup.findVarHandle(Attempt.class, "ended", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The outcome of a call whose value is null. */
+  private static final Object NULL = new Object();
+
+  /** The outcome of a call that failed. */
+  private record Failed(Throwable error) {}
+
+  /** The outcome of a synchronous call that got a reply: the caller decodes it (see await). */
+  private record Reply(Attempt attempt, Frame frame) {}
+
   private final ClientInvoker invoker;
   private final MethodDescriptor method;
   private final Object[] args;
   private final long deadlineNanos;
-  private final CompletableFuture<Object> result = new CompletableFuture<>();
-  private final List<Endpoint> tried = new ArrayList<>(2);
+
+  /**
+   * Asynchronous calls only: completed with the outcome. A synchronous call has none; its caller
+   * waits for {@link #outcome} in {@link #await}, parked until the reply or the deadline, so it
+   * needs neither a future nor a timer entry.
+   */
+  private final CompletableFuture<Object> result;
+
+  /** Synchronous calls only: the thread waiting in {@link #await}. */
+  private final Thread caller;
+
+  /**
+   * Null while the call runs; then its value, {@link #NULL}, a {@link Failed} or a {@link Reply}.
+   */
+  @SuppressWarnings("unused") // through OUTCOME
+  private volatile Object outcome;
+
+  /** The providers tried so far, for failover: the first, and any after it. */
+  private Endpoint firstTried;
+
+  private List<Endpoint> alsoTried;
   private Timeout timer;
   private volatile Attempt current;
 
@@ -52,15 +97,17 @@ final class ClientCall {
     this.method = method;
     this.args = args;
     this.deadlineNanos = deadlineNanos;
+    this.result = method.isAsync() ? new CompletableFuture<>() : null;
+    this.caller = method.isAsync() ? null : Thread.currentThread();
   }
 
-  CompletableFuture<Object> result() {
-    return result;
+  private boolean isDone() {
+    return outcome != null;
   }
 
   /**
-   * The future handed to application code. It completes on a callback thread, never on an event
-   * loop, so that code chained to it may block or make further synchronous calls.
+   * The future handed to application code (asynchronous calls). It completes on a callback thread,
+   * never on an event loop, so that code chained to it may block or make further synchronous calls.
    */
   CompletableFuture<Object> userFuture() {
     CompletableFuture<Object> user = new CompletableFuture<>();
@@ -83,6 +130,43 @@ final class ClientCall {
     return user;
   }
 
+  /**
+   * Waits for a synchronous call's outcome (on the thread that made the call) and returns its
+   * value, or throws its failure. At the deadline, the call fails here, as the timer would fail an
+   * asynchronous one, and the provider is told to cancel. A reply is decoded here, on the caller's
+   * thread, rather than on the event loop that matched it.
+   */
+  Object await() throws Throwable {
+    Object o;
+    boolean interrupted = false;
+    while ((o = outcome) == null) {
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        onDeadline();
+      } else {
+        LockSupport.parkNanos(this, left);
+        if (Thread.interrupted()) {
+          if (cancel()) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(
+                "interrupted while calling " + describe(), new InterruptedException());
+          }
+          interrupted = true; // the outcome came first: return it, interrupt flag kept
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (o instanceof Reply r) {
+      o = r.attempt.decode(r.frame);
+    }
+    if (o instanceof Failed f) {
+      throw f.error;
+    }
+    return o == NULL ? null : o;
+  }
+
   String describe() {
     Attempt a = current;
     return invoker.service.name()
@@ -97,13 +181,15 @@ final class ClientCall {
       onDeadline();
       return;
     }
-    timer = invoker.timer.newTimeout(t -> onDeadline(), remaining, TimeUnit.NANOSECONDS);
+    if (result != null) {
+      timer = invoker.timer.newTimeout(t -> onDeadline(), remaining, TimeUnit.NANOSECONDS);
+    }
     invoker.retryBudget.onCall();
     attempt(null);
   }
 
   private void attempt(Throwable previousFailure) {
-    if (result.isDone()) {
+    if (isDone()) {
       return;
     }
     Endpoint next = pick();
@@ -117,9 +203,20 @@ final class ClientCall {
                   "no provider of " + invoker.service.name() + " is registered"));
       return;
     }
-    tried.add(next);
-    Attempt a = new Attempt(next, invoker.transport.connection(next.host(), next.port()));
+    if (firstTried == null) {
+      firstTried = next;
+    } else {
+      if (alsoTried == null) {
+        alsoTried = new ArrayList<>(2);
+      }
+      alsoTried.add(next);
+    }
+    Attempt a = new Attempt(next, invoker.connection(next));
     current = a;
+    if (a.connection.isActive()) {
+      a.send();
+      return;
+    }
     CompletableFuture<Void> ready = a.connection.ready();
     if (ready.isDone() && !ready.isCompletedExceptionally()) {
       a.send();
@@ -138,10 +235,10 @@ final class ClientCall {
   private Endpoint pick() {
     List<Endpoint> all = invoker.endpoints();
     List<Endpoint> untried = all;
-    if (!tried.isEmpty()) {
+    if (firstTried != null) {
       untried = new ArrayList<>(all.size());
       for (Endpoint e : all) {
-        if (!tried.contains(e)) {
+        if (!e.equals(firstTried) && (alsoTried == null || !alsoTried.contains(e))) {
           untried.add(e);
         }
       }
@@ -162,7 +259,7 @@ final class ClientCall {
     }
     if (mayRetry
         && deadlineNanos - System.nanoTime() > 0
-        && !result.isDone()
+        && !isDone()
         && invoker.retryBudget.tryRetry()) {
       attempt(cause);
     } else {
@@ -179,30 +276,54 @@ final class ClientCall {
     }
   }
 
-  /** Gives up on the call: the caller no longer wants the outcome. */
-  void cancel() {
+  /**
+   * Gives up on the call: the caller no longer wants the outcome. Returns false if the call had
+   * already ended.
+   */
+  boolean cancel() {
     Attempt a = current;
     if (complete(null, new RpcException("call " + describe() + " was cancelled by the caller"))) {
       if (a != null) {
         a.cancelOnProvider();
       }
+      return true;
     }
+    return false;
   }
 
   private boolean complete(Object value, Throwable error) {
-    boolean done = error == null ? result.complete(value) : result.completeExceptionally(error);
-    if (done && timer != null) {
-      timer.cancel();
-    }
-    return done;
+    return settle(error != null ? new Failed(error) : value == null ? NULL : value);
   }
 
-  /** One try on one provider; counts as outstanding there until it ends, exactly once. */
-  private final class Attempt implements ResponseListener {
+  /** Sets the outcome if none is set yet, and tells whoever waits for it. */
+  private boolean settle(Object o) {
+    if (!OUTCOME.compareAndSet(this, null, o)) {
+      return false;
+    }
+    if (result == null) {
+      LockSupport.unpark(caller);
+      return true;
+    }
+    if (timer != null) {
+      timer.cancel();
+    }
+    if (o instanceof Failed f) {
+      result.completeExceptionally(f.error);
+    } else {
+      result.complete(o == NULL ? null : o);
+    }
+    return true;
+  }
+
+  /**
+   * One try on one provider; counts as outstanding there until it ends, exactly once. Writes the
+   * call's arguments as the request body.
+   */
+  private final class Attempt implements ResponseListener, Consumer<ByteBuf> {
     final Endpoint endpoint;
     final Connection connection;
     private final ProviderHealth.Stats stats;
-    private final AtomicBoolean ended = new AtomicBoolean();
+    volatile boolean ended; // set once, through ENDED
     private volatile long requestId = -1;
 
     Attempt(Endpoint endpoint, Connection connection) {
@@ -213,7 +334,7 @@ final class ClientCall {
     }
 
     private boolean end() {
-      if (ended.compareAndSet(false, true)) {
+      if (ENDED.compareAndSet(this, false, true)) {
         stats.outstanding.decrementAndGet();
         return true;
       }
@@ -221,7 +342,7 @@ final class ClientCall {
     }
 
     void send() {
-      if (result.isDone()) {
+      if (isDone()) {
         end();
         return;
       }
@@ -232,19 +353,13 @@ final class ClientCall {
         return;
       }
       long remainingMicros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(remainingNanos));
-      Header.Builder header =
-          Header.newBuilder()
-              .setVersion(Frame.PROTOCOL_VERSION)
-              .setKind(Kind.KIND_REQUEST)
-              .setService(invoker.service.name())
-              .setMethod(method.key())
-              .setTimeoutMicros(remainingMicros)
-              .setDeadlineUnixMicros(System.currentTimeMillis() * 1000 + remainingMicros);
       try {
         requestId =
-            connection.send(
-                header,
-                buf -> invoker.codec.writeArguments(buf, args, method.parameterTypes()),
+            connection.sendRequest(
+                invoker.requestKey(method),
+                System.currentTimeMillis() * 1000 + remainingMicros,
+                remainingMicros,
+                this,
                 this);
       } catch (RuntimeException e) {
         // The arguments could not be encoded: nothing was sent; another provider would not help.
@@ -254,32 +369,55 @@ final class ClientCall {
     }
 
     @Override
+    public void accept(ByteBuf body) {
+      invoker.codec.writeArguments(body, args, method.parameterTypes());
+    }
+
+    @Override
     public void onResponse(Frame response) {
       end();
-      Header h = response.header();
-      try {
-        if (h.getStatus() == Status.STATUS_OK) {
-          stats.onSuccess();
-          complete(invoker.codec.readValue(response.body(), method.valueType()), null);
-        } else if (h.getStatus() == Status.STATUS_APPLICATION_ERROR) {
-          stats.onSuccess();
-          complete(
-              null,
-              invoker.codec.readError(
-                  response.body(),
-                  method.exceptionTypes(),
-                  invoker.service.type().getClassLoader()));
-        } else {
-          RpcException e = Statuses.toException(h.getStatus(), h.getStatusMessage(), describe());
-          if (e.isRetryable()) {
-            retryOrFail(e);
-          } else {
-            complete(null, e);
+      Status status = response.status();
+      if (status == Status.STATUS_OK || status == Status.STATUS_APPLICATION_ERROR) {
+        stats.onSuccess();
+        if (result == null) {
+          // A synchronous caller decodes the reply on its own thread.
+          if (!settle(new Reply(this, response))) {
+            response.release(); // the call had already ended (deadline, cancel)
           }
+          return;
         }
+        Object outcome = decode(response);
+        if (outcome instanceof Failed f) {
+          complete(null, f.error);
+        } else {
+          complete(outcome, null);
+        }
+        return;
+      }
+      try {
+        RpcException e =
+            Statuses.toException(status, response.header().getStatusMessage(), describe());
+        if (e.isRetryable()) {
+          retryOrFail(e);
+        } else {
+          complete(null, e);
+        }
+      } finally {
+        response.release();
+      }
+    }
+
+    /** A reply's value, or a {@link Failed} with its exception; releases the reply. */
+    Object decode(Frame response) {
+      try {
+        if (response.status() == Status.STATUS_OK) {
+          return invoker.codec.readValue(response.body(), method.valueType());
+        }
+        return new Failed(
+            invoker.codec.readError(
+                response.body(), method.exceptionTypes(), invoker.service.type().getClassLoader()));
       } catch (RuntimeException e) {
-        complete(
-            null,
+        return new Failed(
             new RpcException(
                 "cannot decode the reply of " + describe() + ": " + e.getMessage(), e));
       } finally {

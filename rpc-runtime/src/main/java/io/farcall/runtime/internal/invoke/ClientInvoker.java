@@ -6,11 +6,13 @@ import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.ServiceDirectory;
 import io.farcall.runtime.internal.transport.ClientTransport;
+import io.farcall.runtime.internal.transport.Connection;
+import io.farcall.runtime.internal.transport.RequestKey;
 import io.netty.util.Timer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -33,6 +35,18 @@ public final class ClientInvoker {
   final LoadBalancer balancer;
   private final long defaultTimeoutNanos;
 
+  /** Each method's service and method header fields, encoded once; by method index. */
+  private final RequestKey[] requestKeys;
+
+  /**
+   * Each provider's connection, so that a call neither builds an address string nor looks it up;
+   * the transport keeps one connection per address for its life, so an entry never goes stale.
+   */
+  private final Map<Endpoint, Connection> connections = new ConcurrentHashMap<>();
+
+  /** Entries kept in {@link #connections} at most; providers that re-register add new ones. */
+  private static final int MAX_CACHED_CONNECTIONS = 1024;
+
   /** The last non-empty provider list the directory gave, for {@link #endpoints()}. */
   private volatile List<Endpoint> lastSeen = List.of();
 
@@ -53,6 +67,28 @@ public final class ClientInvoker {
             : service.loadBalance();
     this.balancer = LoadBalancer.of(kind, ClientInvoker::weight, health);
     this.defaultTimeoutNanos = r.defaultTimeout().toNanos();
+    this.requestKeys = new RequestKey[service.methods().size()];
+    for (MethodDescriptor m : service.methods()) {
+      requestKeys[m.index()] = new RequestKey(service.name(), m.key());
+    }
+  }
+
+  Connection connection(Endpoint e) {
+    Connection c = connections.get(e);
+    if (c == null) {
+      c = transport.connection(e.host(), e.port());
+      if (connections.size() >= MAX_CACHED_CONNECTIONS) {
+        connections.clear();
+      }
+      connections.put(e, c);
+    } else {
+      transport.checkOpen();
+    }
+    return c;
+  }
+
+  RequestKey requestKey(MethodDescriptor method) {
+    return requestKeys[method.index()];
   }
 
   static int weight(Endpoint e) {
@@ -108,9 +144,10 @@ public final class ClientInvoker {
   }
 
   /**
-   * Calls {@code method} remotely. An asynchronous method gets its {@link CompletableFuture} at
-   * once; a synchronous one blocks until the reply or the deadline, then returns the value or
-   * throws what the call ended with: the application's own exception, or an {@link RpcException}.
+   * Calls {@code method} remotely. An asynchronous method gets its {@link
+   * java.util.concurrent.CompletableFuture} at once; a synchronous one blocks until the reply or
+   * the deadline, then returns the value or throws what the call ended with: the application's own
+   * exception, or an {@link RpcException}.
    */
   public Object invoke(MethodDescriptor method, Object[] args) throws Throwable {
     long now = System.nanoTime();
@@ -137,22 +174,15 @@ public final class ClientInvoker {
   }
 
   private static Object await(ClientCall call) throws Throwable {
-    CompletableFuture<Object> f = call.result();
     try {
-      return f.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RpcException) {
-        // Created on an event-loop thread; its stack should show the caller's code instead.
-        cause.fillInStackTrace();
-      } else {
-        cause.addSuppressed(new RemoteCallSite(call.describe()));
-      }
-      throw cause;
-    } catch (InterruptedException e) {
-      call.cancel();
-      Thread.currentThread().interrupt();
-      throw new RpcException("interrupted while calling " + call.describe(), e);
+      return call.await();
+    } catch (RpcException e) {
+      // Perhaps created on an event-loop thread; its stack should show the caller's code instead.
+      e.fillInStackTrace();
+      throw e;
+    } catch (Throwable t) {
+      t.addSuppressed(new RemoteCallSite(call.describe()));
+      throw t;
     }
   }
 

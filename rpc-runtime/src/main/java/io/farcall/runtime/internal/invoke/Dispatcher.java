@@ -8,6 +8,9 @@ import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.internal.transport.RequestHandler;
 import io.farcall.runtime.internal.transport.ServerConnection;
 import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -16,7 +19,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
@@ -34,6 +36,10 @@ public final class Dispatcher implements RequestHandler {
   private final BodyCodec codec;
   private final ThreadPoolExecutor executor;
   private final Map<String, Map<String, ProviderMethod>> services = new ConcurrentHashMap<>();
+
+  /** The same methods, found from the raw header bytes; rebuilt when the services change. */
+  private volatile Routes routes = Routes.of(Map.of());
+
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Semaphore admission;
   private final int admissionLimit;
@@ -59,11 +65,17 @@ public final class Dispatcher implements RequestHandler {
       methods.put(m.key(), new ProviderMethod(m, impl));
     }
     codec.allowInterface(service.type());
-    services.put(service.name(), methods);
+    synchronized (services) {
+      services.put(service.name(), methods);
+      routes = Routes.of(services);
+    }
   }
 
   public void unexport(String serviceName) {
-    services.remove(serviceName);
+    synchronized (services) {
+      services.remove(serviceName);
+      routes = Routes.of(services);
+    }
   }
 
   /** From now on, new requests are refused with the retryable shutting-down status. */
@@ -85,30 +97,36 @@ public final class Dispatcher implements RequestHandler {
 
   @Override
   public void onRequest(ServerConnection conn, Frame request) {
-    Header h = request.header();
-    boolean oneway = h.getKind() == Kind.KIND_ONEWAY;
-    Map<String, ProviderMethod> methods = services.get(h.getService());
-    ProviderMethod method = methods == null ? null : methods.get(h.getMethod());
+    boolean oneway = request.kind() == Kind.KIND_ONEWAY;
+    long requestId = request.requestId();
+    ProviderMethod method = request.hasRawKey() ? routes.find(request) : null;
     String refusal = null;
     Status status = Status.STATUS_OK;
-    long deadline = localDeadline(h);
-    if (methods == null) {
-      status = Status.STATUS_NOT_FOUND;
-      refusal = "unknown service '" + h.getService() + "'";
-    } else if (method == null) {
-      status = Status.STATUS_NOT_FOUND;
-      refusal = "unknown method '" + h.getMethod() + "' of service '" + h.getService() + "'";
-    } else if (draining) {
+    long deadline = localDeadline(request.timeoutMicros(), request.deadlineUnixMicros());
+    if (method == null) {
+      // Not found from the bytes: look again by name, which also says what is unknown.
+      Header h = request.header();
+      Map<String, ProviderMethod> methods = services.get(h.getService());
+      method = methods == null ? null : methods.get(h.getMethod());
+      if (method == null) {
+        status = Status.STATUS_NOT_FOUND;
+        refusal =
+            methods == null
+                ? "unknown service '" + h.getService() + "'"
+                : "unknown method '" + h.getMethod() + "' of service '" + h.getService() + "'";
+      }
+    }
+    if (refusal == null && draining) {
       status = Status.STATUS_UNAVAILABLE;
       refusal = "provider is shutting down";
-    } else if (deadline != 0 && deadline - System.nanoTime() <= 0) {
+    } else if (refusal == null && deadline != 0 && deadline - System.nanoTime() <= 0) {
       status = Status.STATUS_DEADLINE_EXCEEDED;
       refusal = "deadline passed before the call could start";
     }
     if (refusal != null) {
       request.release();
       if (!oneway) {
-        replyStatus(conn, h.getRequestId(), status, refusal);
+        replyStatus(conn, requestId, status, refusal);
       }
       return;
     }
@@ -117,7 +135,7 @@ public final class Dispatcher implements RequestHandler {
       if (!oneway) {
         replyStatus(
             conn,
-            h.getRequestId(),
+            requestId,
             Status.STATUS_RESOURCE_EXHAUSTED,
             "provider overloaded: "
                 + admissionLimit
@@ -139,7 +157,7 @@ public final class Dispatcher implements RequestHandler {
       inFlight.decrementAndGet();
       request.release();
       if (!oneway) {
-        replyStatus(conn, h.getRequestId(), Status.STATUS_UNAVAILABLE, "provider is shutting down");
+        replyStatus(conn, requestId, Status.STATUS_UNAVAILABLE, "provider is shutting down");
       }
     }
   }
@@ -155,17 +173,20 @@ public final class Dispatcher implements RequestHandler {
    * earlier by more than the clock-skew allowance.
    */
   static long localDeadline(Header h) {
-    if (h.getTimeoutMicros() <= 0) {
+    return localDeadline(h.getTimeoutMicros(), h.getDeadlineUnixMicros());
+  }
+
+  private static long localDeadline(long timeoutMicros, long deadlineUnixMicros) {
+    if (timeoutMicros <= 0) {
       return 0;
     }
     long now = System.nanoTime();
-    long deadline = now + h.getTimeoutMicros() * 1000;
-    if (h.getDeadlineUnixMicros() > 0) {
+    long deadline = now + timeoutMicros * 1000;
+    if (deadlineUnixMicros > 0) {
       long nowUnixMicros =
           java.time.temporal.ChronoUnit.MICROS.between(
               java.time.Instant.EPOCH, java.time.Instant.now());
-      long absoluteLeftMicros =
-          h.getDeadlineUnixMicros() - nowUnixMicros + CLOCK_SKEW_ALLOWANCE_MICROS;
+      long absoluteLeftMicros = deadlineUnixMicros - nowUnixMicros + CLOCK_SKEW_ALLOWANCE_MICROS;
       deadline = Math.min(deadline, now + absoluteLeftMicros * 1000);
     }
     return deadline;
@@ -209,8 +230,70 @@ public final class Dispatcher implements RequestHandler {
         .build();
   }
 
-  /** One request accepted for execution. */
-  private final class ServerCall implements Runnable, CallContext.Served {
+  /**
+   * Exported methods by the raw bytes of their service name and method key: an open-addressing
+   * table, so that a request finds its method without decoding strings. Immutable.
+   */
+  private static final class Routes {
+    private record Route(int hash, byte[] service, byte[] method, ProviderMethod target) {}
+
+    private final Route[] slots;
+
+    private Routes(Route[] slots) {
+      this.slots = slots;
+    }
+
+    static Routes of(Map<String, Map<String, ProviderMethod>> services) {
+      int count = 0;
+      for (Map<String, ProviderMethod> methods : services.values()) {
+        count += methods.size();
+      }
+      // At most half full, so probing always meets an empty slot.
+      Route[] slots = new Route[Integer.highestOneBit(Math.max(1, count) * 2) * 2];
+      for (Map.Entry<String, Map<String, ProviderMethod>> s : services.entrySet()) {
+        byte[] service = s.getKey().getBytes(StandardCharsets.UTF_8);
+        for (Map.Entry<String, ProviderMethod> m : s.getValue().entrySet()) {
+          byte[] method = m.getKey().getBytes(StandardCharsets.UTF_8);
+          int hash = Frame.keyHash(service, method);
+          int i = hash & (slots.length - 1);
+          while (slots[i] != null) {
+            i = (i + 1) & (slots.length - 1);
+          }
+          slots[i] = new Route(hash, service, method, m.getValue());
+        }
+      }
+      return new Routes(slots);
+    }
+
+    ProviderMethod find(Frame request) {
+      int hash = request.keyHash();
+      for (int i = hash & (slots.length - 1); ; i = (i + 1) & (slots.length - 1)) {
+        Route r = slots[i];
+        if (r == null) {
+          return null;
+        }
+        if (r.hash == hash && request.keyEquals(r.service, r.method)) {
+          return r.target;
+        }
+      }
+    }
+  }
+
+  private static final VarHandle RELEASED;
+
+  static {
+    try {
+      RELEASED = MethodHandles.lookup().findVarHandle(ServerCall.class, "released", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * One request accepted for execution. Writes its reply's value as the reply body (so that a reply
+   * costs no lambda).
+   */
+  private final class ServerCall implements Runnable, CallContext.Served, Consumer<ByteBuf> {
     final ServerConnection conn;
     final long requestId;
     private final Frame request;
@@ -218,7 +301,8 @@ public final class Dispatcher implements RequestHandler {
     private final long deadlineNanos;
     private final boolean oneway;
     volatile boolean cancelled;
-    private final AtomicBoolean admitted = new AtomicBoolean(true);
+    volatile boolean released; // the admission permit was given back; set once, through RELEASED
+    private Object value; // the reply's value, for accept()
 
     ServerCall(
         ServerConnection conn,
@@ -227,7 +311,7 @@ public final class Dispatcher implements RequestHandler {
         long deadlineNanos,
         boolean oneway) {
       this.conn = conn;
-      this.requestId = request.header().getRequestId();
+      this.requestId = request.requestId();
       this.request = request;
       this.method = method;
       this.deadlineNanos = deadlineNanos;
@@ -314,10 +398,12 @@ public final class Dispatcher implements RequestHandler {
         return;
       }
       try {
-        reply(
-            Status.STATUS_OK,
-            "",
-            buf -> codec.writeValue(buf, value, method.descriptor().valueType()));
+        // Free the slot before the reply can reach the caller, so its next call finds it free.
+        release();
+        if (!cancelled) {
+          this.value = value;
+          conn.replyOk(requestId, this);
+        }
       } catch (RuntimeException e) {
         log.warn("cannot send the reply of {}: {}", method.descriptor(), e.toString());
         reply(Status.STATUS_INTERNAL, "cannot encode the reply: " + e.getMessage(), null);
@@ -343,6 +429,11 @@ public final class Dispatcher implements RequestHandler {
     }
 
     @Override
+    public void accept(ByteBuf body) {
+      codec.writeValue(body, value, method.descriptor().valueType());
+    }
+
+    @Override
     public long deadlineNanos() {
       return deadlineNanos;
     }
@@ -355,7 +446,7 @@ public final class Dispatcher implements RequestHandler {
 
     /** Gives back this call's admission permit; once, before its reply leaves. */
     void release() {
-      if (admitted.compareAndSet(true, false)) {
+      if (RELEASED.compareAndSet(this, false, true)) {
         admission.release();
       }
     }

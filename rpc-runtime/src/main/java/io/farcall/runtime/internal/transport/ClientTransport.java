@@ -47,13 +47,21 @@ public final class ClientTransport implements AutoCloseable {
                 });
   }
 
-  /** The shared connection to {@code host:port}; created on first use, connected lazily. */
+  /**
+   * The shared connection to {@code host:port}; created on first use, connected lazily. The same
+   * object for the transport's whole life, so callers may keep it (checking {@link #checkOpen}).
+   */
   public Connection connection(String host, int port) {
+    checkOpen();
+    return connections.computeIfAbsent(
+        host + ":" + port, k -> new Connection(host, port, bootstrap, encoder));
+  }
+
+  /** Throws {@link IllegalStateException} once the transport is closed. */
+  public void checkOpen() {
     if (closed) {
       throw new IllegalStateException("client transport is closed");
     }
-    return connections.computeIfAbsent(
-        host + ":" + port, k -> new Connection(host, port, bootstrap, encoder));
   }
 
   /** Whether a connection to {@code host:port} exists and is open now; creates nothing. */

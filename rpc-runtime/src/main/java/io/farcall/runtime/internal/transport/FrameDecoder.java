@@ -45,6 +45,24 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
               + frame.readableBytes()
               + " B left)");
     }
+    int start = frame.readerIndex();
+    // The frame keeps its header bytes in front of the body, for Frame.header() on demand.
+    ByteBuf kept = frame.retainedSlice(start, frame.writerIndex() - start);
+    kept.readerIndex(headerLength);
+    Frame fast = Frame.read(kept, headerLength);
+    if (fast == null) {
+      kept.release();
+      return parseFully(frame, headerLength);
+    }
+    if (fast.version() != Frame.PROTOCOL_VERSION) {
+      fast.release();
+      throw unsupportedVersion(fast.version());
+    }
+    return fast;
+  }
+
+  /** Headers the fast reader leaves alone (metadata, unknown fields, malformed bytes) come here. */
+  private static Frame parseFully(ByteBuf frame, int headerLength) {
     Header header;
     try {
       header =
@@ -54,15 +72,19 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
       throw new CorruptedFrameException("header does not parse: " + e.getMessage(), e);
     }
     if (header.getVersion() != Frame.PROTOCOL_VERSION) {
-      throw new CorruptedFrameException(
-          "unsupported protocol version "
-              + header.getVersion()
-              + " (this side speaks "
-              + Frame.PROTOCOL_VERSION
-              + ")");
+      throw unsupportedVersion(header.getVersion());
     }
     frame.skipBytes(headerLength);
     return new Frame(header, frame.retainedSlice());
+  }
+
+  private static CorruptedFrameException unsupportedVersion(int version) {
+    return new CorruptedFrameException(
+        "unsupported protocol version "
+            + version
+            + " (this side speaks "
+            + Frame.PROTOCOL_VERSION
+            + ")");
   }
 
   private static int readVarint32(ByteBuf in) {

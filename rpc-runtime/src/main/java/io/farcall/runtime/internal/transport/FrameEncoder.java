@@ -11,8 +11,22 @@ import java.util.function.Consumer;
 /**
  * Builds one frame in a pooled buffer: {@code length | header length | header | body}. Encoding
  * happens on the calling thread, so the event loop only writes finished bytes.
+ *
+ * <p>Requests and OK replies, the frames of every call, are written without building a {@link
+ * Header}: the constant fields are precomputed protobuf bytes and the numbers are appended as
+ * varints, in field order, exactly as protobuf would write them (see HeaderBytesTest).
  */
 public final class FrameEncoder {
+  /** version = 1, kind = KIND_REQUEST. */
+  private static final byte[] REQUEST_PREFIX = {0x08, Frame.PROTOCOL_VERSION, 0x10, 0x01};
+
+  /** version = 1, kind = KIND_RESPONSE. */
+  private static final byte[] RESPONSE_PREFIX = {0x08, Frame.PROTOCOL_VERSION, 0x10, 0x02};
+
+  private static final int REQUEST_ID_TAG = 3 << 3;
+  private static final int DEADLINE_TAG = 6 << 3;
+  private static final int TIMEOUT_TAG = 7 << 3;
+
   private final ByteBufAllocator alloc;
   private final int maxFrameSize;
 
@@ -28,16 +42,73 @@ public final class FrameEncoder {
    */
   public ByteBuf encode(Header header, Consumer<ByteBuf> bodyWriter) {
     int headerSize = header.getSerializedSize();
-    ByteBuf buf = alloc.buffer(64 + headerSize);
+    ByteBuf buf = begin(headerSize);
     try {
-      buf.writerIndex(4);
-      writeVarint32(buf, headerSize);
       buf.ensureWritable(headerSize);
       CodedOutputStream out =
           CodedOutputStream.newInstance(buf.nioBuffer(buf.writerIndex(), headerSize));
       header.writeTo(out);
       out.flush();
       buf.writerIndex(buf.writerIndex() + headerSize);
+    } catch (IOException e) {
+      buf.release();
+      throw new RpcException("could not encode header", e);
+    } catch (RuntimeException | Error e) {
+      buf.release();
+      throw e;
+    }
+    return finish(buf, bodyWriter);
+  }
+
+  /**
+   * A request frame for {@code key}: the header protobuf would write for version 1, {@code
+   * KIND_REQUEST} and these fields (zeros left out, as protobuf does). As {@link #encode}
+   * otherwise.
+   */
+  ByteBuf encodeRequest(
+      RequestKey key,
+      long requestId,
+      long deadlineUnixMicros,
+      long timeoutMicros,
+      Consumer<ByteBuf> bodyWriter) {
+    byte[] keyFields = key.headerFields();
+    int headerSize =
+        REQUEST_PREFIX.length
+            + fieldSize(requestId)
+            + keyFields.length
+            + fieldSize(deadlineUnixMicros)
+            + fieldSize(timeoutMicros);
+    ByteBuf buf = begin(headerSize);
+    buf.writeBytes(REQUEST_PREFIX);
+    writeField(buf, REQUEST_ID_TAG, requestId);
+    buf.writeBytes(keyFields);
+    writeField(buf, DEADLINE_TAG, deadlineUnixMicros);
+    writeField(buf, TIMEOUT_TAG, timeoutMicros);
+    return finish(buf, bodyWriter);
+  }
+
+  /**
+   * A reply frame with status {@code STATUS_OK} (protobuf's default, so not written) and no
+   * message. As {@link #encode} otherwise.
+   */
+  ByteBuf encodeOkResponse(long requestId, Consumer<ByteBuf> bodyWriter) {
+    ByteBuf buf = begin(RESPONSE_PREFIX.length + fieldSize(requestId));
+    buf.writeBytes(RESPONSE_PREFIX);
+    writeField(buf, REQUEST_ID_TAG, requestId);
+    return finish(buf, bodyWriter);
+  }
+
+  /** A buffer with room for the length prefix, and the header length written. */
+  private ByteBuf begin(int headerSize) {
+    ByteBuf buf = alloc.buffer(64 + headerSize);
+    buf.writerIndex(4);
+    writeVarint(buf, headerSize);
+    return buf;
+  }
+
+  /** Appends the body and fills in the length prefix; releases the buffer if that fails. */
+  private ByteBuf finish(ByteBuf buf, Consumer<ByteBuf> bodyWriter) {
+    try {
       if (bodyWriter != null) {
         bodyWriter.accept(buf);
       }
@@ -52,20 +123,29 @@ public final class FrameEncoder {
       }
       buf.setInt(0, length);
       return buf;
-    } catch (IOException e) {
-      buf.release();
-      throw new RpcException("could not encode header", e);
     } catch (RuntimeException | Error e) {
       buf.release();
       throw e;
     }
   }
 
-  private static void writeVarint32(ByteBuf out, int value) {
-    while ((value & ~0x7f) != 0) {
-      out.writeByte((value & 0x7f) | 0x80);
+  /** Bytes of a varint field with a one-byte tag; 0 for the value 0, which protobuf leaves out. */
+  private static int fieldSize(long value) {
+    return value == 0 ? 0 : 1 + CodedOutputStream.computeUInt64SizeNoTag(value);
+  }
+
+  private static void writeField(ByteBuf out, int tag, long value) {
+    if (value != 0) {
+      out.writeByte(tag);
+      writeVarint(out, value);
+    }
+  }
+
+  static void writeVarint(ByteBuf out, long value) {
+    while ((value & ~0x7fL) != 0) {
+      out.writeByte((int) (value & 0x7f) | 0x80);
       value >>>= 7;
     }
-    out.writeByte(value);
+    out.writeByte((int) value);
   }
 }

@@ -28,6 +28,11 @@ public final class ServerConnection {
     writes.enqueue(encoder.encode(header, body), null);
   }
 
+  /** Replies {@code STATUS_OK} to {@code requestId}, as {@link #reply} does. */
+  public void replyOk(long requestId, Consumer<ByteBuf> body) {
+    writes.enqueue(encoder.encodeOkResponse(requestId, body), null);
+  }
+
   /**
    * The requests of this connection being served, by request id, kept by the {@link RequestHandler}
    * so that a cancel can find its call. Lives and dies with the connection.

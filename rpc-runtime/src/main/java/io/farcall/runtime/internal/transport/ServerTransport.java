@@ -135,20 +135,20 @@ public final class ServerTransport implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
       ServerConnection conn = ctx.channel().attr(CONNECTION).get();
-      Header h = frame.header();
-      switch (h.getKind()) {
+      switch (frame.kind()) {
         case KIND_REQUEST, KIND_ONEWAY -> handler.onRequest(conn, frame);
         case KIND_HEARTBEAT -> {
+          Header h = frame.header();
           frame.release();
           conn.reply(heartbeatReply(h), null);
         }
         case KIND_CANCEL -> {
           frame.release();
-          handler.onCancel(conn, h.getRequestId());
+          handler.onCancel(conn, frame.requestId());
         }
         default -> {
           frame.release();
-          log.debug("ignoring {} from {}", h.getKind(), ctx.channel().remoteAddress());
+          log.debug("ignoring {} from {}", frame.kind(), ctx.channel().remoteAddress());
         }
       }
     }

@@ -24,7 +24,24 @@ final class WriteQueue {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable drainTask = this::drain;
 
-  private record Pending(ByteBuf frame, ChannelFutureListener onFailure) {}
+  /**
+   * A frame waiting to be written, and who to tell if it could not be. A request's own subclass is
+   * its listener too, so a request costs one object here.
+   */
+  static class Pending {
+    final ByteBuf frame;
+    private final ChannelFutureListener onFailure;
+
+    Pending(ByteBuf frame, ChannelFutureListener onFailure) {
+      this.frame = frame;
+      this.onFailure = onFailure;
+    }
+
+    /** Told if the frame could not be written; null for nobody. */
+    ChannelFutureListener onFailure() {
+      return onFailure;
+    }
+  }
 
   WriteQueue(Channel channel) {
     this.channel = channel;
@@ -35,7 +52,12 @@ final class WriteQueue {
    * frame could not be written (its future failed).
    */
   void enqueue(ByteBuf frame, ChannelFutureListener onFailure) {
-    queue.add(new Pending(frame, onFailure));
+    enqueue(new Pending(frame, onFailure));
+  }
+
+  /** Queues a frame as {@link #enqueue(ByteBuf, ChannelFutureListener)} does. */
+  void enqueue(Pending p) {
+    queue.add(p);
     if (scheduled.compareAndSet(false, true)) {
       try {
         channel.eventLoop().execute(drainTask);
@@ -51,10 +73,11 @@ final class WriteQueue {
     while (true) {
       Pending p;
       while ((p = queue.poll()) != null) {
-        if (p.onFailure == null) {
+        ChannelFutureListener onFailure = p.onFailure();
+        if (onFailure == null) {
           channel.write(p.frame, channel.voidPromise());
         } else {
-          channel.write(p.frame).addListener(p.onFailure);
+          channel.write(p.frame).addListener(onFailure);
         }
         wrote = true;
         if (++sinceFlush == MAX_WRITES_PER_FLUSH) {
@@ -77,9 +100,10 @@ final class WriteQueue {
     Pending p;
     while ((p = queue.poll()) != null) {
       ReferenceCountUtil.release(p.frame);
-      if (p.onFailure != null) {
+      ChannelFutureListener onFailure = p.onFailure();
+      if (onFailure != null) {
         try {
-          p.onFailure.operationComplete(channel.newFailedFuture(cause));
+          onFailure.operationComplete(channel.newFailedFuture(cause));
         } catch (Exception e) {
           // a listener's own failure must not stop the others from hearing theirs
         }

@@ -343,6 +343,31 @@ class BodyCodecRoundTripTest {
   }
 
   @Test
+  void bodiesOfAnySizeDecodeFromDirectBuffersAndFromHeapSlicesWithAnOffset() {
+    // Direct bodies are read from a copy (kept per Kryo up to a size, else made per body);
+    // heap bodies are read in place, from their array at its offset.
+    BodyCodec codec = codecFor(Inventory.class);
+    for (int size : new int[] {10, 5_000, 200_000}) {
+      String value = "v".repeat(size);
+      ByteBuf direct = ByteBufAllocator.DEFAULT.directBuffer();
+      ByteBuf heap = Unpooled.buffer();
+      try {
+        codec.writeValue(direct, value, String.class);
+        assertThat(codec.readValue(direct, String.class)).isEqualTo(value);
+        heap.writeBytes(new byte[] {1, 2, 3});
+        codec.writeValue(heap, value, String.class);
+        ByteBuf slice = heap.slice(3, heap.readableBytes() - 3);
+        assertThat(slice.arrayOffset()).isEqualTo(3);
+        assertThat(codec.readValue(slice, String.class)).isEqualTo(value);
+        assertThat(slice.isReadable()).isFalse();
+      } finally {
+        direct.release();
+        heap.release();
+      }
+    }
+  }
+
+  @Test
   void argumentsThatDoNotMatchTheirParametersAreRefusedBeforeAnythingIsWritten() {
     BodyCodec codec = codecFor(Inventory.class);
     ByteBuf buf = Unpooled.buffer();
