@@ -23,7 +23,8 @@ record Plan(
     boolean jmh,
     Map<String, String> jmhTimes) {
 
-  static final List<String> ALL_PEERS = List.of("farcall", "grpc", "grpc-tuned", "netty-ceiling");
+  static final List<String> ALL_PEERS =
+      List.of("farcall", "farcall-nonblocking", "grpc", "grpc-tuned", "netty-ceiling");
   static final List<String> ALL_WORKLOADS =
       List.of("existUser", "createUser", "getUser", "listUser");
   static final List<String> ALL_MODES = List.of("1", "32", "128", "async128");
@@ -49,8 +50,8 @@ record Plan(
           new Plan(
               "full",
               2,
-              3000,
-              5000,
+              2000,
+              4000,
               ALL_PEERS,
               ALL_WORKLOADS,
               ALL_MODES,

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.DoubleStream;
 
 /**
  * Turns the results of all rounds into tables: each figure is the median over the rounds that
@@ -18,6 +19,11 @@ import java.util.function.ToDoubleFunction;
  */
 final class Report {
   static final String FARCALL = "farcall";
+  static final String NONBLOCKING = "farcall-nonblocking";
+
+  /** Farcall as it comes, and with the benchmark's provider marked {@code @NonBlocking}. */
+  static final List<String> FARCALLS = List.of(FARCALL, NONBLOCKING);
+
   static final String GRPC = "grpc";
   static final String TUNED = "grpc-tuned";
   static final String CEILING = "netty-ceiling";
@@ -83,6 +89,7 @@ final class Report {
         new Table(
             "Farcall against the others (throughput ratios: >1 means Farcall is faster; p99 and"
                 + " B/call ratios: <1 means Farcall is lower)",
+            "farcall",
             "workload",
             "mode",
             "÷ grpc",
@@ -108,23 +115,26 @@ final class Report {
               num(figure(peer, w, mode, Result::p999Micros)),
               num(figure(peer, w, mode, Result::bytesPerCall)));
         }
-        double f = figure(FARCALL, w, mode, Result::callsPerSecond);
-        if (!Double.isNaN(f)) {
-          ratios.row(
-              w,
-              mode,
-              ratio(f, figure(GRPC, w, mode, Result::callsPerSecond)),
-              ratio(f, figure(TUNED, w, mode, Result::callsPerSecond)),
-              ratio(f, figure(CEILING, w, mode, Result::callsPerSecond)),
-              ratio(
-                  figure(FARCALL, w, mode, Result::p99Micros),
-                  figure(GRPC, w, mode, Result::p99Micros)),
-              ratio(
-                  figure(FARCALL, w, mode, Result::p99Micros),
-                  figure(TUNED, w, mode, Result::p99Micros)),
-              ratio(
-                  figure(FARCALL, w, mode, Result::bytesPerCall),
-                  figure(GRPC, w, mode, Result::bytesPerCall)));
+        for (String variant : FARCALLS) {
+          double f = figure(variant, w, mode, Result::callsPerSecond);
+          if (!Double.isNaN(f)) {
+            ratios.row(
+                variant,
+                w,
+                mode,
+                ratio(f, figure(GRPC, w, mode, Result::callsPerSecond)),
+                ratio(f, figure(TUNED, w, mode, Result::callsPerSecond)),
+                ratio(f, figure(CEILING, w, mode, Result::callsPerSecond)),
+                ratio(
+                    figure(variant, w, mode, Result::p99Micros),
+                    figure(GRPC, w, mode, Result::p99Micros)),
+                ratio(
+                    figure(variant, w, mode, Result::p99Micros),
+                    figure(TUNED, w, mode, Result::p99Micros)),
+                ratio(
+                    figure(variant, w, mode, Result::bytesPerCall),
+                    figure(GRPC, w, mode, Result::bytesPerCall)));
+          }
         }
       }
     }
@@ -223,34 +233,43 @@ final class Report {
   private Table targets() {
     Table t =
         new Table(
-            "Targets (32 callers unless said otherwise)", "target", "workload", "measured", "met");
-    for (String w : plan.workloads()) {
-      double f = figure(FARCALL, w, "32", Result::callsPerSecond);
-      double g = figure(GRPC, w, "32", Result::callsPerSecond);
-      double tuned = figure(TUNED, w, "32", Result::callsPerSecond);
-      target(t, "throughput ≥ 2 × grpc", w, f / g, f / g >= 2);
-      target(t, "throughput ≥ 1.3 × grpc-tuned", w, f / tuned, f / tuned >= 1.3);
-      double p99 = figure(FARCALL, w, "32", Result::p99Micros);
-      double gp99 = figure(GRPC, w, "32", Result::p99Micros);
-      double tp99 = figure(TUNED, w, "32", Result::p99Micros);
-      target(t, "p99 ≤ grpc's", w, p99 / gp99, p99 <= gp99);
-      target(t, "p99 ≤ grpc-tuned's", w, p99 / tp99, p99 <= tp99);
-      double fa = figure(FARCALL, w, "32", Result::bytesPerCall);
-      double ga = figure(GRPC, w, "32", Result::bytesPerCall);
-      target(t, "B/call ≤ grpc's", w, fa / ga, fa <= ga);
-      double p50 = figure(FARCALL, w, "1", Result::p50Micros);
-      double c50 = figure(CEILING, w, "1", Result::p50Micros);
-      target(t, "1 caller: p50 ≤ 1.3 × ceiling's", w, p50 / c50, p50 / c50 <= 1.3);
+            "Targets (32 callers unless said otherwise)",
+            "farcall",
+            "target",
+            "workload",
+            "measured",
+            "met");
+    for (String v : FARCALLS) {
+      for (String w : plan.workloads()) {
+        double f = figure(v, w, "32", Result::callsPerSecond);
+        double g = figure(GRPC, w, "32", Result::callsPerSecond);
+        double tuned = figure(TUNED, w, "32", Result::callsPerSecond);
+        target(t, v, "throughput ≥ 2 × grpc", w, f / g, f / g >= 2);
+        target(t, v, "throughput ≥ 1.3 × grpc-tuned", w, f / tuned, f / tuned >= 1.3);
+        double p99 = figure(v, w, "32", Result::p99Micros);
+        double gp99 = figure(GRPC, w, "32", Result::p99Micros);
+        double tp99 = figure(TUNED, w, "32", Result::p99Micros);
+        target(t, v, "p99 ≤ grpc's", w, p99 / gp99, p99 <= gp99);
+        target(t, v, "p99 ≤ grpc-tuned's", w, p99 / tp99, p99 <= tp99);
+        double fa = figure(v, w, "32", Result::bytesPerCall);
+        double ga = figure(GRPC, w, "32", Result::bytesPerCall);
+        target(t, v, "B/call ≤ grpc's", w, fa / ga, fa <= ga);
+        double p50 = figure(v, w, "1", Result::p50Micros);
+        double c50 = figure(CEILING, w, "1", Result::p50Micros);
+        target(t, v, "1 caller: p50 ≤ 1.3 × ceiling's", w, p50 / c50, p50 / c50 <= 1.3);
+      }
+      double f = figure(v, "existUser", "32", Result::callsPerSecond);
+      double c = figure(CEILING, "existUser", "32", Result::callsPerSecond);
+      target(t, v, "throughput ≥ 0.6 × ceiling", "existUser", f / c, f / c >= 0.6);
     }
-    double f = figure(FARCALL, "existUser", "32", Result::callsPerSecond);
-    double c = figure(CEILING, "existUser", "32", Result::callsPerSecond);
-    target(t, "throughput ≥ 0.6 × ceiling", "existUser", f / c, f / c >= 0.6);
     return t;
   }
 
-  private static void target(Table t, String what, String workload, double ratio, boolean met) {
+  private static void target(
+      Table t, String variant, String what, String workload, double ratio, boolean met) {
     if (!Double.isNaN(ratio)) {
-      t.row(what, workload, String.format(Locale.ROOT, "%.2f ×", ratio), met ? "yes" : "NO");
+      t.row(
+          variant, what, workload, String.format(Locale.ROOT, "%.2f ×", ratio), met ? "yes" : "NO");
     }
   }
 
@@ -270,18 +289,22 @@ final class Report {
   Table summary() {
     Table t =
         new Table(
-            "calls/s per peer, Farcall's throughput ratios, p99 latency (µs) and bytes allocated per"
-                + " call (both sides)",
+            "calls/s per peer (nb: farcall-nonblocking), Farcall's throughput ratios, p99 latency"
+                + " (µs) and bytes allocated per call (both sides)",
             "workload",
             "mode",
             "farcall",
+            "nb",
             "grpc",
             "grpc-tuned",
             "ceiling",
             "÷grpc",
             "÷tuned",
             "÷ceiling",
+            "nb÷tuned",
+            "nb÷ceiling",
             "p99 farcall",
+            "p99 nb",
             "p99 grpc",
             "p99 tuned",
             "B farcall",
@@ -289,23 +312,28 @@ final class Report {
     for (String w : plan.workloads()) {
       for (String mode : plan.modes()) {
         double f = figure(FARCALL, w, mode, Result::callsPerSecond);
+        double nb = figure(NONBLOCKING, w, mode, Result::callsPerSecond);
         double g = figure(GRPC, w, mode, Result::callsPerSecond);
         double tuned = figure(TUNED, w, mode, Result::callsPerSecond);
         double c = figure(CEILING, w, mode, Result::callsPerSecond);
-        if (Double.isNaN(f) && Double.isNaN(g) && Double.isNaN(tuned) && Double.isNaN(c)) {
+        if (DoubleStream.of(f, nb, g, tuned, c).allMatch(Double::isNaN)) {
           continue;
         }
         t.row(
             w,
             mode,
             num(f),
+            num(nb),
             num(g),
             num(tuned),
             num(c),
             ratio(f, g),
             ratio(f, tuned),
             ratio(f, c),
+            ratio(nb, tuned),
+            ratio(nb, c),
             num(figure(FARCALL, w, mode, Result::p99Micros)),
+            num(figure(NONBLOCKING, w, mode, Result::p99Micros)),
             num(figure(GRPC, w, mode, Result::p99Micros)),
             num(figure(TUNED, w, mode, Result::p99Micros)),
             num(figure(FARCALL, w, mode, Result::bytesPerCall)),

@@ -41,7 +41,8 @@ class BenchSmokeIT {
       assertThat(finished).as("the smoke run finished; its output:%n%s", output).isTrue();
       assertThat(p.exitValue()).as("exit status; output:%n%s", output).isZero();
       String results = Files.readString(out.resolve("RESULTS.md"), StandardCharsets.UTF_8);
-      for (String peer : List.of("farcall", "grpc", "grpc-tuned", "netty-ceiling")) {
+      for (String peer :
+          List.of("farcall", "farcall-nonblocking", "grpc", "grpc-tuned", "netty-ceiling")) {
         for (String workload : List.of("existUser", "createUser", "getUser", "listUser")) {
           assertThat(results).contains("| " + workload + " | 32 | " + peer + " |");
         }

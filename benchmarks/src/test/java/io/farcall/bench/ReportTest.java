@@ -41,13 +41,15 @@ class ReportTest {
     String text = new Report(plan, results, List.of(), List.of()).text();
     // Farcall's median is 200 calls/s: 4x grpc, 2x tuned, half the ceiling.
     assertThat(text)
-        .containsPattern("existUser +32 +4\\.00 +2\\.00 +0\\.50 +0\\.60 +0\\.75 +0\\.25");
-    assertThat(text).containsPattern("throughput ≥ 0.6 × ceiling +existUser +0\\.50 × +NO");
-    assertThat(text).containsPattern("throughput ≥ 2 × grpc +existUser +4\\.00 × +yes");
+        .containsPattern("farcall +existUser +32 +4\\.00 +2\\.00 +0\\.50 +0\\.60 +0\\.75 +0\\.25");
+    assertThat(text)
+        .containsPattern("farcall +throughput ≥ 0.6 × ceiling +existUser +0\\.50 × +NO");
+    assertThat(text).containsPattern("farcall +throughput ≥ 2 × grpc +existUser +4\\.00 × +yes");
     // The quick run's one table: every peer's calls/s side by side, then Farcall's ratios.
     assertThat(new Report(plan, results, List.of(), List.of()).summary().toText())
         .containsPattern(
-            "existUser +32 +200 +50\\.0 +100 +400 +4\\.00 +2\\.00 +0\\.50 +60\\.0 +100 +80\\.0");
+            "existUser +32 +200 +– +50\\.0 +100 +400 +4\\.00 +2\\.00 +0\\.50 +– +– +60\\.0 +–"
+                + " +100 +80\\.0");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.farcall.bench.peer;
 
+import io.farcall.NonBlocking;
 import io.farcall.bench.model.UserService;
 import io.farcall.bench.model.UserServiceImpl;
 import io.farcall.runtime.Farcall;
@@ -22,12 +23,15 @@ final class FarcallSession implements Peer.Session {
     this.zooKeeper = zooKeeper;
   }
 
-  static FarcallSession start(int providers) throws Exception {
+  /**
+   * @param nonBlocking whether the providers' implementation is marked {@code @NonBlocking}
+   */
+  static FarcallSession start(int providers, boolean nonBlocking) throws Exception {
     FarcallSession s = new FarcallSession(startZooKeeper());
     try {
       List<CountingImpl> impls = new ArrayList<>();
       for (int i = 0; i < providers; i++) {
-        CountingImpl impl = new CountingImpl();
+        CountingImpl impl = nonBlocking ? new NonBlockingCountingImpl() : new CountingImpl();
         s.runtime().export(impl);
         impls.add(impl);
       }
@@ -94,6 +98,10 @@ final class FarcallSession implements Peer.Session {
     }
     zooKeeper.close();
   }
+
+  /** The same implementation, run on the provider's I/O threads. */
+  @NonBlocking
+  static final class NonBlockingCountingImpl extends CountingImpl {}
 
   /** Counts the calls that reached it, to see that routing reached every provider. */
   static class CountingImpl extends UserServiceImpl {

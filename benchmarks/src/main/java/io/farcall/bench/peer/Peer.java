@@ -8,7 +8,17 @@ public enum Peer {
   FARCALL("farcall", true) {
     @Override
     public Session start(int providers) throws Exception {
-      return FarcallSession.start(providers);
+      return FarcallSession.start(providers, false);
+    }
+  },
+  /**
+   * The same with the provider's implementation marked {@code @NonBlocking}, which it is: calls run
+   * on the provider's I/O thread, as {@link #GRPC_TUNED}'s do.
+   */
+  FARCALL_NONBLOCKING("farcall-nonblocking", true) {
+    @Override
+    public Session start(int providers) throws Exception {
+      return FarcallSession.start(providers, true);
     }
   },
   /** gRPC-Java (grpc-netty-shaded), blocking and future stubs, default settings. */
@@ -63,7 +73,9 @@ public enum Peer {
       }
     }
     throw new IllegalArgumentException(
-        "unknown peer '" + label + "'; known: farcall, grpc, grpc-tuned, netty-ceiling");
+        "unknown peer '"
+            + label
+            + "'; known: farcall, farcall-nonblocking, grpc, grpc-tuned, netty-ceiling");
   }
 
   /** A started peer: its client, and everything to stop. */

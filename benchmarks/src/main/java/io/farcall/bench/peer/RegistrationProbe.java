@@ -20,7 +20,7 @@ public final class RegistrationProbe {
   /** The samples, in milliseconds. */
   public static List<Double> measure(int samples) throws Exception {
     List<Double> millis = new ArrayList<>();
-    try (FarcallSession s = FarcallSession.start(1)) {
+    try (FarcallSession s = FarcallSession.start(1, false)) {
       UserService stub = s.client();
       Thread[] callers = new Thread[4];
       AtomicBoolean stop = new AtomicBoolean();

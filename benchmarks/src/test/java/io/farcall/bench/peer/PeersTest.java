@@ -11,7 +11,7 @@ class PeersTest {
   @ParameterizedTest
   @EnumSource(
       value = Peer.class,
-      names = {"FARCALL", "GRPC", "GRPC_TUNED"})
+      names = {"FARCALL", "FARCALL_NONBLOCKING", "GRPC", "GRPC_TUNED"})
   void everyPeerThatDecodesReturnsTheSameObjectsTheServiceBuilt(Peer peer) throws Exception {
     try (Peer.Session s = peer.start(1)) {
       UserService client = s.client();

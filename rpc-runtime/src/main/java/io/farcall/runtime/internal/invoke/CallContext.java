@@ -4,7 +4,7 @@ package io.farcall.runtime.internal.invoke;
  * The call a provider thread is serving, so that calls it makes while serving inherit its deadline
  * and its cancellation, and application code can ask about them ({@link
  * io.farcall.runtime.CurrentCall}). Only set while provider code runs synchronously on a Farcall
- * executor thread.
+ * executor thread, or on an I/O thread for {@link io.farcall.NonBlocking} code.
  */
 public final class CallContext {
   /** What a served call exposes to the code serving it. */
@@ -14,6 +14,9 @@ public final class CallContext {
 
     /** Whether the caller gave up on the call. */
     boolean isCancelled();
+
+    /** Whether it runs on the I/O thread that read it ({@link io.farcall.NonBlocking}). */
+    boolean onIoThread();
   }
 
   private static final ThreadLocal<Served> CURRENT = new ThreadLocal<>();
@@ -46,6 +49,15 @@ public final class CallContext {
   public static long remainingNanos() {
     long deadline = deadlineNanos();
     return deadline == 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+  }
+
+  /**
+   * Whether this thread serves a {@link io.farcall.NonBlocking} call on an I/O thread, where
+   * waiting for a reply would stall every connection of that thread.
+   */
+  static boolean onIoThread() {
+    Served s = CURRENT.get();
+    return s != null && s.onIoThread();
   }
 
   /** Whether this thread serves a call whose caller gave up. */

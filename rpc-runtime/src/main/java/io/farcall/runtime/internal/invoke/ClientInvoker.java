@@ -165,6 +165,15 @@ public final class ClientInvoker {
               + service.name()
               + ": the remote call this thread serves was cancelled by its caller");
     }
+    if (!method.isAsync() && CallContext.onIoThread()) {
+      throw new RpcException(
+          "not calling "
+              + service.name()
+              + "."
+              + method.key()
+              + ": a synchronous remote call from @NonBlocking provider code would block its I/O"
+              + " thread; call an asynchronous (CompletableFuture) method instead");
+    }
     ClientCall call = new ClientCall(this, method, args, deadline);
     call.start();
     if (method.isAsync()) {

@@ -148,6 +148,10 @@ public final class Dispatcher implements RequestHandler {
     ServerCall call = new ServerCall(conn, request, method, deadline, oneway);
     inFlight.incrementAndGet();
     track(call);
+    if (method.nonBlocking()) {
+      call.run(); // here, on the I/O thread: no hand-off to the executor and back
+      return;
+    }
     try {
       executor.execute(call);
     } catch (RejectedExecutionException e) {
@@ -436,6 +440,11 @@ public final class Dispatcher implements RequestHandler {
     @Override
     public long deadlineNanos() {
       return deadlineNanos;
+    }
+
+    @Override
+    public boolean onIoThread() {
+      return method.nonBlocking();
     }
 
     @Override

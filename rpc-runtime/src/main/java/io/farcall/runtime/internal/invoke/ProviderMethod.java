@@ -1,8 +1,10 @@
 package io.farcall.runtime.internal.invoke;
 
+import io.farcall.NonBlocking;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 
 /**
  * Invokes one remote method on one implementation object. The method handle is prepared once, when
@@ -12,9 +14,11 @@ import java.lang.invoke.MethodType;
 final class ProviderMethod {
   private final MethodDescriptor descriptor;
   private final MethodHandle handle;
+  private final boolean nonBlocking;
 
   ProviderMethod(MethodDescriptor descriptor, Object target) {
     this.descriptor = descriptor;
+    this.nonBlocking = isNonBlocking(descriptor.method(), target.getClass());
     try {
       // Unreflecting the public interface method works whatever the implementation's visibility.
       MethodHandle h = MethodHandles.publicLookup().unreflect(descriptor.method()).bindTo(target);
@@ -29,6 +33,36 @@ final class ProviderMethod {
 
   MethodDescriptor descriptor() {
     return descriptor;
+  }
+
+  /** Whether the provider runs it on the I/O thread ({@link NonBlocking}). */
+  boolean nonBlocking() {
+    return nonBlocking;
+  }
+
+  /**
+   * {@link NonBlocking} on the interface method, its interface, the implementing method or the
+   * implementation class (or a superclass, where the method or the annotation may be inherited).
+   */
+  static boolean isNonBlocking(Method remote, Class<?> implementation) {
+    if (remote.isAnnotationPresent(NonBlocking.class)
+        || remote.getDeclaringClass().isAnnotationPresent(NonBlocking.class)) {
+      return true;
+    }
+    for (Class<?> c = implementation; c != null && c != Object.class; c = c.getSuperclass()) {
+      if (c.isAnnotationPresent(NonBlocking.class)) {
+        return true;
+      }
+      try {
+        if (c.getDeclaredMethod(remote.getName(), remote.getParameterTypes())
+            .isAnnotationPresent(NonBlocking.class)) {
+          return true;
+        }
+      } catch (NoSuchMethodException e) {
+        // not declared here; perhaps in a superclass
+      }
+    }
+    return false;
   }
 
   Object invoke(Object[] args) throws Throwable {
