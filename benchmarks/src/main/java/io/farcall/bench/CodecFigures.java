@@ -1,6 +1,6 @@
 package io.farcall.bench;
 
-import io.farcall.bench.jmh.CodecBenchmark;
+import io.farcall.runtime.internal.transport.CodecBenchmark;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Collection;

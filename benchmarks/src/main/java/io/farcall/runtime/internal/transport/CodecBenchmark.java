@@ -1,6 +1,5 @@
-package io.farcall.bench.jmh;
+package io.farcall.runtime.internal.transport;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.farcall.bench.grpc.proto.BoolReply;
 import io.farcall.bench.grpc.proto.ExistUserRequest;
@@ -13,13 +12,8 @@ import io.farcall.bench.model.UserService;
 import io.farcall.bench.model.Users;
 import io.farcall.bench.peer.Protos;
 import io.farcall.runtime.internal.codec.BodyCodec;
-import io.farcall.runtime.internal.codec.proto.Header;
-import io.farcall.runtime.internal.codec.proto.Kind;
-import io.farcall.runtime.internal.codec.proto.Status;
-import io.farcall.runtime.internal.transport.FrameEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import java.io.IOException;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +50,7 @@ public class CodecBenchmark {
   private final FrameEncoder encoder =
       new FrameEncoder(PooledByteBufAllocator.DEFAULT, 16 * 1024 * 1024);
   private Method method;
-  private String methodKey;
+  private RequestKey key;
   private Object[] args;
   private Object value;
   private long requestId;
@@ -69,8 +63,10 @@ public class CodecBenchmark {
         method = m;
       }
     }
-    methodKey =
-        workload + "(" + method.getParameterTypes()[0].getName() + ")"; // one parameter each
+    key =
+        new RequestKey(
+            UserService.class.getName(),
+            workload + "(" + method.getParameterTypes()[0].getName() + ")"); // one parameter each
     switch (workload) {
       case "existUser" -> {
         args = new Object[] {"user1@example.org"};
@@ -93,58 +89,36 @@ public class CodecBenchmark {
   }
 
   @Benchmark
-  public Object farcall() throws IOException {
+  public Object farcall() {
     long id = ++requestId;
-    Header request =
-        Header.newBuilder()
-            .setVersion(1)
-            .setKind(Kind.KIND_REQUEST)
-            .setRequestId(id)
-            .setService("io.farcall.bench.model.UserService")
-            .setMethod(methodKey)
-            .setTimeoutMicros(5_000_000)
-            .setDeadlineUnixMicros(System.currentTimeMillis() * 1000 + 5_000_000)
-            .build();
-    ByteBuf frame =
-        encoder.encode(request, b -> codec.writeArguments(b, args, method.getParameterTypes()));
+    ByteBuf request =
+        encoder.encodeRequest(
+            key,
+            id,
+            System.currentTimeMillis() * 1000 + 5_000_000,
+            5_000_000,
+            b -> codec.writeArguments(b, args, method.getParameterTypes()));
     Object[] decodedArgs;
+    long decodedId;
+    Frame in = FrameDecoder.parse(request.skipBytes(4));
     try {
-      Header h = readHeader(frame);
-      decodedArgs = codec.readArguments(frame, method.getParameterTypes());
-      id = h.getRequestId();
+      decodedId = in.requestId();
+      decodedArgs = codec.readArguments(in.body(), method.getParameterTypes());
     } finally {
-      frame.release();
+      in.release();
+      request.release();
     }
-    Header response =
-        Header.newBuilder()
-            .setVersion(1)
-            .setKind(Kind.KIND_RESPONSE)
-            .setRequestId(id)
-            .setStatus(Status.STATUS_OK)
-            .build();
     ByteBuf reply =
-        encoder.encode(response, b -> codec.writeValue(b, value, method.getReturnType()));
+        encoder.encodeOkResponse(
+            decodedId, b -> codec.writeValue(b, value, method.getReturnType()));
+    Frame out = FrameDecoder.parse(reply.skipBytes(4));
     try {
-      readHeader(reply);
-      Object result = codec.readValue(reply, method.getReturnType());
+      Object result = codec.readValue(out.body(), method.getReturnType());
       return decodedArgs[0] == null ? null : result;
     } finally {
+      out.release();
       reply.release();
     }
-  }
-
-  /** Skips the length and reads the header, as the runtime's frame decoder does. */
-  private static Header readHeader(ByteBuf frame) throws IOException {
-    frame.skipBytes(4);
-    CodedInputStream in = CodedInputStream.newInstance(frame.nioBuffer());
-    int length = in.readRawVarint32();
-    int headerStart = in.getTotalBytesRead();
-    Header h =
-        Header.parseFrom(
-            CodedInputStream.newInstance(
-                frame.nioBuffer(frame.readerIndex() + headerStart, length)));
-    frame.skipBytes(headerStart + length);
-    return h;
   }
 
   @Benchmark
