@@ -204,7 +204,7 @@ public final class Bench {
                       log(
                           String.format(
                               "    %-13s %-10s %-8s %s%s %,10.0f calls/s  p50 %,8.0f us  p99 %,8.0f us"
-                                  + "  %,8.0f B/call%s",
+                                  + "  %,8.0f B/call  %,6.1f us CPU/call%s",
                               res.peer(),
                               res.workload(),
                               res.mode(),
@@ -214,6 +214,7 @@ public final class Bench {
                               res.p50Micros(),
                               res.p99Micros(),
                               res.bytesPerCall(),
+                              res.cpuMicrosPerCall(),
                               res.errors() > 0 ? "  " + res.errors() + " FAILED" : ""));
                     } else if (line.startsWith(Measure.ROUTED)) {
                       synchronized (routedMillis) {

@@ -75,8 +75,8 @@ final class Report {
     tables.add(summary());
     Table main =
         new Table(
-            "Throughput, latency and allocation (closed loop: N callers; asyncN: one thread, N in"
-                + " flight)",
+            "Throughput, latency, allocation and CPU (closed loop: N callers; asyncN: one thread, N"
+                + " in flight; CPU: user and system time of the whole JVM, both sides, per call)",
             "workload",
             "mode",
             "peer",
@@ -84,7 +84,8 @@ final class Report {
             "p50 µs",
             "p99 µs",
             "p99.9 µs",
-            "B/call");
+            "B/call",
+            "CPU µs/call");
     Table ratios =
         new Table(
             "Farcall against the others (throughput ratios: >1 means Farcall is faster; p99 and"
@@ -113,7 +114,8 @@ final class Report {
               num(figure(peer, w, mode, Result::p50Micros)),
               num(figure(peer, w, mode, Result::p99Micros)),
               num(figure(peer, w, mode, Result::p999Micros)),
-              num(figure(peer, w, mode, Result::bytesPerCall)));
+              num(figure(peer, w, mode, Result::bytesPerCall)),
+              num(figure(peer, w, mode, Result::cpuMicrosPerCall)));
         }
         for (String variant : FARCALLS) {
           double f = figure(variant, w, mode, Result::callsPerSecond);

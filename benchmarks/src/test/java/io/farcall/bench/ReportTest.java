@@ -16,13 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReportTest {
   private static Result result(String peer, String mode, double cps, double p99, double bytes) {
-    return new Result(peer, "existUser", mode, 0, 1, 1000, 0, cps, 10, p99, p99 * 2, bytes);
+    return new Result(
+        peer, "existUser", mode, 0, 1, 1000, 0, cps, 10, p99, p99 * 2, bytes, cps / 4);
   }
 
   @Test
   void aResultLineParsesBackToTheSameResult() {
     Result r =
-        new Result("grpc", "listUser", "async128", 0, 1, 1234, 2, 5678.9, 1.5, 20, 300, 4096);
+        new Result("grpc", "listUser", "async128", 0, 1, 1234, 2, 5678.9, 1.5, 20, 300, 4096, 42.5);
     assertThat(Result.parse(r.toLine())).isEqualTo(r);
     assertThat(Result.parse("something else")).isNull();
   }
@@ -45,6 +46,9 @@ class ReportTest {
     assertThat(text)
         .containsPattern("farcall +throughput ≥ 0.6 × ceiling +existUser +0\\.50 × +NO");
     assertThat(text).containsPattern("farcall +throughput ≥ 2 × grpc +existUser +4\\.00 × +yes");
+    // Each peer's row ends with bytes allocated and CPU time per call (medians: 1,000 and 50).
+    assertThat(text)
+        .containsPattern("existUser +32 +farcall +200 +10\\.0 +60\\.0 +120 +1,000 +50\\.0");
     // The quick run's one table: every peer's calls/s side by side, then Farcall's ratios.
     assertThat(new Report(plan, results, List.of(), List.of()).summary().toText())
         .containsPattern(

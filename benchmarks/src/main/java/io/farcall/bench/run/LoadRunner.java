@@ -132,12 +132,14 @@ final class LoadRunner {
       Thread.sleep(warmupMillis);
       recorder.reset();
       long bytesBefore = allocation.allocatedBytes();
+      long cpuBefore = allocation.processCpuNanos();
       long start = System.nanoTime();
       measuring = true;
       Thread.sleep(measureMillis);
       Histogram h = recorder.getIntervalHistogram();
       long elapsed = System.nanoTime() - start;
       long bytes = allocation.allocatedBytes() - bytesBefore;
+      long cpu = allocation.processCpuNanos() - cpuBefore;
       measuring = false;
       stopped = true;
       long calls = h.getTotalCount();
@@ -153,7 +155,8 @@ final class LoadRunner {
           h.getValueAtPercentile(50) / 1e3,
           h.getValueAtPercentile(99) / 1e3,
           h.getValueAtPercentile(99.9) / 1e3,
-          calls == 0 ? 0 : (double) bytes / calls);
+          calls == 0 ? 0 : (double) bytes / calls,
+          calls == 0 ? 0 : cpu / 1e3 / calls);
     }
   }
 }

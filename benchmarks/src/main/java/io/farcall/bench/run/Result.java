@@ -19,6 +19,7 @@ import java.util.Map;
  * @param p99Micros 99th percentile latency
  * @param p999Micros 99.9th percentile latency
  * @param bytesPerCall bytes allocated in the JVM (both sides) per call
+ * @param cpuMicrosPerCall CPU time (user and system) the JVM used per call, both sides
  */
 public record Result(
     String peer,
@@ -32,7 +33,8 @@ public record Result(
     double p50Micros,
     double p99Micros,
     double p999Micros,
-    double bytesPerCall) {
+    double bytesPerCall,
+    double cpuMicrosPerCall) {
 
   static final String PREFIX = "RESULT ";
 
@@ -50,6 +52,7 @@ public record Result(
     m.put("p99Micros", fmt(p99Micros));
     m.put("p999Micros", fmt(p999Micros));
     m.put("bytesPerCall", fmt(bytesPerCall));
+    m.put("cpuMicrosPerCall", fmt(cpuMicrosPerCall));
     StringBuilder sb = new StringBuilder(PREFIX);
     m.forEach((k, v) -> sb.append(k).append('=').append(v).append(' '));
     return sb.toString().trim();
@@ -83,6 +86,7 @@ public record Result(
         Double.parseDouble(m.get("p50Micros")),
         Double.parseDouble(m.get("p99Micros")),
         Double.parseDouble(m.get("p999Micros")),
-        Double.parseDouble(m.get("bytesPerCall")));
+        Double.parseDouble(m.get("bytesPerCall")),
+        Double.parseDouble(m.getOrDefault("cpuMicrosPerCall", "0")));
   }
 }
