@@ -13,7 +13,6 @@ import io.farcall.bench.model.Users;
 import io.farcall.bench.peer.Protos;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Encoding and decoding one whole call, without the network: the request (from the caller's Java
  * arguments to the provider's Java arguments) and the reply (from the provider's Java value to the
- * caller's). Farcall: protobuf header and Kryo body in a pooled Netty buffer, as the runtime writes
- * and reads them. Protobuf: the equivalent messages, including the conversion between the Java
- * model and the messages that a protobuf application writes, serialized to bytes and parsed back.
+ * caller's). Farcall: protobuf header and Kryo body in a heap buffer, as the runtime writes them
+ * off the event loop and reads them. Protobuf: the equivalent messages, including the conversion
+ * between the Java model and the messages that a protobuf application writes, serialized to bytes
+ * and parsed back.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,8 +47,7 @@ public class CodecBenchmark {
   public String workload;
 
   private final BodyCodec codec = new BodyCodec(List.of());
-  private final FrameEncoder encoder =
-      new FrameEncoder(PooledByteBufAllocator.DEFAULT, 16 * 1024 * 1024);
+  private final FrameEncoder encoder = new FrameEncoder(16 * 1024 * 1024);
   private Method method;
   private RequestKey key;
   private Object[] args;
@@ -93,6 +92,7 @@ public class CodecBenchmark {
     long id = ++requestId;
     ByteBuf request =
         encoder.encodeRequest(
+            Frame.HEAP,
             key,
             id,
             System.currentTimeMillis() * 1000 + 5_000_000,
@@ -110,7 +110,7 @@ public class CodecBenchmark {
     }
     ByteBuf reply =
         encoder.encodeOkResponse(
-            decodedId, b -> codec.writeValue(b, value, method.getReturnType()));
+            Frame.HEAP, decodedId, b -> codec.writeValue(b, value, method.getReturnType()));
     Frame out = FrameDecoder.parse(reply.skipBytes(4));
     try {
       Object result = codec.readValue(out.body(), method.getReturnType());

@@ -23,7 +23,7 @@ public final class ClientTransport implements AutoCloseable {
   private volatile boolean closed;
 
   public ClientTransport(EventLoopGroup group, TransportConfig config) {
-    this.encoder = new FrameEncoder(PooledByteBufAllocator.DEFAULT, config.maxFrameSize());
+    this.encoder = new FrameEncoder(config.maxFrameSize());
     long heartbeatMillis = config.heartbeatInterval().toMillis();
     this.bootstrap =
         new Bootstrap()

@@ -166,7 +166,11 @@ public final class Connection {
       return notOpen(listener);
     }
     long id = nextRequestId.incrementAndGet();
-    return enqueue(link, id, encoder.encode(header.setRequestId(id).build(), body), listener);
+    return enqueue(
+        link,
+        id,
+        encoder.encode(link.writes.allocator(), header.setRequestId(id).build(), body),
+        listener);
   }
 
   /**
@@ -187,7 +191,8 @@ public final class Connection {
     return enqueue(
         link,
         id,
-        encoder.encodeRequest(key, id, deadlineUnixMicros, timeoutMicros, body),
+        encoder.encodeRequest(
+            link.writes.allocator(), key, id, deadlineUnixMicros, timeoutMicros, body),
         listener);
   }
 
@@ -262,6 +267,7 @@ public final class Connection {
     }
     link.writes.enqueue(
         encoder.encode(
+            link.writes.allocator(),
             Header.newBuilder()
                 .setVersion(Frame.PROTOCOL_VERSION)
                 .setKind(Kind.KIND_CANCEL)
@@ -359,6 +365,7 @@ public final class Connection {
         if (e.state() == IdleState.WRITER_IDLE) {
           writes.enqueue(
               encoder.encode(
+                  writes.allocator(),
                   Header.newBuilder()
                       .setVersion(Frame.PROTOCOL_VERSION)
                       .setKind(Kind.KIND_HEARTBEAT)

@@ -5,7 +5,9 @@ import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.DefaultByteBufHolder;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.IOException;
 
 /**
@@ -20,6 +22,13 @@ import java.io.IOException;
 public final class Frame extends DefaultByteBufHolder {
   /** The protocol version this side speaks and accepts (the header's {@code version}). */
   public static final int PROTOCOL_VERSION = 1;
+
+  /**
+   * Unpooled heap buffers, for frames made on one thread and freed on another: the garbage
+   * collector frees them, where a pooled buffer would go back to its allocating thread's pools
+   * through contended cross-thread queues.
+   */
+  static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false);
 
   // Set once, by the constructor or by read() before the frame is handed out.
   private int version;

@@ -16,6 +16,9 @@ import java.io.IOException;
  * connection close, because the stream can no longer be trusted.
  */
 final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+  /** Frames up to this size are copied to the heap rather than sliced; larger ones are sliced. */
+  static final int HEAP_COPY_MAX = 16 * 1024;
+
   FrameDecoder(int maxFrameSize) {
     // The length counts what follows the 4-byte prefix; the decoder's maximum counts the prefix
     // too.
@@ -46,8 +49,18 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
               + " B left)");
     }
     int start = frame.readerIndex();
+    int length = frame.writerIndex() - start;
     // The frame keeps its header bytes in front of the body, for Frame.header() on demand.
-    ByteBuf kept = frame.retainedSlice(start, frame.writerIndex() - start);
+    ByteBuf kept;
+    if (length <= HEAP_COPY_MAX) {
+      // The body is decoded, and the frame released, mostly on another thread (a caller, an
+      // executor thread): a slice of the event loop's pooled buffer would be freed there. A heap
+      // copy made here is not (see Frame.HEAP), and Kryo reads it in place.
+      kept = Frame.HEAP.heapBuffer(length, length);
+      kept.writeBytes(frame, start, length);
+    } else {
+      kept = frame.retainedSlice(start, length);
+    }
     kept.readerIndex(headerLength);
     Frame fast = Frame.read(kept, headerLength);
     if (fast == null) {

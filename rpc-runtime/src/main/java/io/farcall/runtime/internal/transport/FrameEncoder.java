@@ -9,8 +9,9 @@ import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
- * Builds one frame in a pooled buffer: {@code length | header length | header | body}. Encoding
- * happens on the calling thread, so the event loop only writes finished bytes.
+ * Builds one frame in a buffer from the allocator the caller names: {@code length | header length |
+ * header | body}. Encoding happens on the calling thread, so the event loop only writes finished
+ * bytes; {@link WriteQueue#allocator()} says which allocator suits the calling thread.
  *
  * <p>Requests and OK replies, the frames of every call, are written without building a {@link
  * Header}: the constant fields are precomputed protobuf bytes and the numbers are appended as
@@ -27,11 +28,9 @@ public final class FrameEncoder {
   private static final int DEADLINE_TAG = 6 << 3;
   private static final int TIMEOUT_TAG = 7 << 3;
 
-  private final ByteBufAllocator alloc;
   private final int maxFrameSize;
 
-  public FrameEncoder(ByteBufAllocator alloc, int maxFrameSize) {
-    this.alloc = alloc;
+  public FrameEncoder(int maxFrameSize) {
     this.maxFrameSize = maxFrameSize;
   }
 
@@ -40,9 +39,9 @@ public final class FrameEncoder {
    * at the buffer's writer index. Throws {@link RpcException} if the frame would exceed the maximum
    * frame size, which the peer would refuse.
    */
-  public ByteBuf encode(Header header, Consumer<ByteBuf> bodyWriter) {
+  public ByteBuf encode(ByteBufAllocator alloc, Header header, Consumer<ByteBuf> bodyWriter) {
     int headerSize = header.getSerializedSize();
-    ByteBuf buf = begin(headerSize);
+    ByteBuf buf = begin(alloc, headerSize);
     try {
       buf.ensureWritable(headerSize);
       CodedOutputStream out =
@@ -66,6 +65,7 @@ public final class FrameEncoder {
    * otherwise.
    */
   ByteBuf encodeRequest(
+      ByteBufAllocator alloc,
       RequestKey key,
       long requestId,
       long deadlineUnixMicros,
@@ -78,7 +78,7 @@ public final class FrameEncoder {
             + keyFields.length
             + fieldSize(deadlineUnixMicros)
             + fieldSize(timeoutMicros);
-    ByteBuf buf = begin(headerSize);
+    ByteBuf buf = begin(alloc, headerSize);
     buf.writeBytes(REQUEST_PREFIX);
     writeField(buf, REQUEST_ID_TAG, requestId);
     buf.writeBytes(keyFields);
@@ -91,15 +91,15 @@ public final class FrameEncoder {
    * A reply frame with status {@code STATUS_OK} (protobuf's default, so not written) and no
    * message. As {@link #encode} otherwise.
    */
-  ByteBuf encodeOkResponse(long requestId, Consumer<ByteBuf> bodyWriter) {
-    ByteBuf buf = begin(RESPONSE_PREFIX.length + fieldSize(requestId));
+  ByteBuf encodeOkResponse(ByteBufAllocator alloc, long requestId, Consumer<ByteBuf> bodyWriter) {
+    ByteBuf buf = begin(alloc, RESPONSE_PREFIX.length + fieldSize(requestId));
     buf.writeBytes(RESPONSE_PREFIX);
     writeField(buf, REQUEST_ID_TAG, requestId);
     return finish(buf, bodyWriter);
   }
 
   /** A buffer with room for the length prefix, and the header length written. */
-  private ByteBuf begin(int headerSize) {
+  private static ByteBuf begin(ByteBufAllocator alloc, int headerSize) {
     ByteBuf buf = alloc.buffer(64 + headerSize);
     buf.writerIndex(4);
     writeVarint(buf, headerSize);

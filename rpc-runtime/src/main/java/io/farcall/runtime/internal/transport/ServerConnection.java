@@ -25,12 +25,12 @@ public final class ServerConnection {
    * over the maximum frame size) are thrown to the caller; nothing is sent then.
    */
   public void reply(Header header, Consumer<ByteBuf> body) {
-    writes.enqueue(encoder.encode(header, body), null);
+    writes.enqueue(encoder.encode(writes.allocator(), header, body), null);
   }
 
   /** Replies {@code STATUS_OK} to {@code requestId}, as {@link #reply} does. */
   public void replyOk(long requestId, Consumer<ByteBuf> body) {
-    writes.enqueue(encoder.encodeOkResponse(requestId, body), null);
+    writes.enqueue(encoder.encodeOkResponse(writes.allocator(), requestId, body), null);
   }
 
   /**

@@ -51,7 +51,7 @@ public final class ServerTransport implements AutoCloseable {
     this.config = config;
     this.handler = handler;
     this.channels = new DefaultChannelGroup("farcall-server", boss.next());
-    this.encoder = new FrameEncoder(PooledByteBufAllocator.DEFAULT, config.maxFrameSize());
+    this.encoder = new FrameEncoder(config.maxFrameSize());
   }
 
   /** Binds and starts accepting; returns the bound address (useful with port 0). */

@@ -1,6 +1,7 @@
 package io.farcall.runtime.internal.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.ReferenceCountUtil;
@@ -45,6 +46,16 @@ final class WriteQueue {
 
   WriteQueue(Channel channel) {
     this.channel = channel;
+  }
+
+  /**
+   * Where a frame encoded on the calling thread should live: on the channel's event loop, in its
+   * own pooled buffers; on any other thread, on the heap ({@link Frame#HEAP}), because the event
+   * loop frees the frame after writing it. The event loop copies a heap frame into a pooled buffer
+   * of its own as it writes it.
+   */
+  ByteBufAllocator allocator() {
+    return channel.eventLoop().inEventLoop() ? channel.alloc() : Frame.HEAP;
   }
 
   /**

@@ -16,13 +16,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * fields, so stock protobuf and protoc read them (HeaderWireFormatTest checks protoc on those).
  */
 class HeaderBytesTest {
-  private final FrameEncoder encoder = new FrameEncoder(UnpooledByteBufAllocator.DEFAULT, 1 << 20);
+  private final FrameEncoder encoder = new FrameEncoder(1 << 20);
 
   @ParameterizedTest
   @ValueSource(longs = {0, 1, 127, 128, 300, 1L << 35, Long.MAX_VALUE, -1})
   void aHandWrittenRequestHeaderIsWhatProtobufWrites(long n) throws Exception {
     RequestKey key = new RequestKey("acme.shop.Inventory", "reserve(java.lang.String,int)");
-    ByteBuf frame = encoder.encodeRequest(key, n, n, n == 0 ? 5 : n, b -> b.writeByte(42));
+    ByteBuf frame =
+        encoder.encodeRequest(
+            UnpooledByteBufAllocator.DEFAULT, key, n, n, n == 0 ? 5 : n, b -> b.writeByte(42));
     try {
       Header expected =
           Header.newBuilder()
@@ -43,7 +45,9 @@ class HeaderBytesTest {
 
   @Test
   void emptyServiceAndMethodAreLeftOutAsProtobufDoes() {
-    ByteBuf frame = encoder.encodeRequest(new RequestKey("", ""), 7, 0, 0, null);
+    ByteBuf frame =
+        encoder.encodeRequest(
+            UnpooledByteBufAllocator.DEFAULT, new RequestKey("", ""), 7, 0, 0, null);
     try {
       Header expected =
           Header.newBuilder()
@@ -60,7 +64,7 @@ class HeaderBytesTest {
   @ParameterizedTest
   @ValueSource(longs = {0, 1, 300, Long.MAX_VALUE})
   void aHandWrittenOkReplyHeaderIsWhatProtobufWrites(long id) {
-    ByteBuf frame = encoder.encodeOkResponse(id, null);
+    ByteBuf frame = encoder.encodeOkResponse(UnpooledByteBufAllocator.DEFAULT, id, null);
     try {
       Header expected =
           Header.newBuilder()
@@ -79,7 +83,9 @@ class HeaderBytesTest {
   @Test
   void aDecodedHandWrittenRequestHasTheFieldsItWasWrittenWith() {
     RequestKey key = new RequestKey("s.Service", "m(int)");
-    ByteBuf frame = encoder.encodeRequest(key, 99, 1_700_000_000_000_000L, 2_000_000, null);
+    ByteBuf frame =
+        encoder.encodeRequest(
+            UnpooledByteBufAllocator.DEFAULT, key, 99, 1_700_000_000_000_000L, 2_000_000, null);
     Frame decoded = FrameDecoder.parse(frame.skipBytes(4));
     try {
       assertThat(decoded.kind()).isEqualTo(Kind.KIND_REQUEST);

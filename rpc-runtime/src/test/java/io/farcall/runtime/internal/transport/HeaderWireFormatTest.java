@@ -30,8 +30,8 @@ class HeaderWireFormatTest {
   void aFrameIsLengthThenHeaderLengthThenHeaderThenBody() {
     byte[] body = {1, 2, 3, 4, 5};
     ByteBuf frame =
-        new FrameEncoder(UnpooledByteBufAllocator.DEFAULT, 1 << 20)
-            .encode(HEADER, b -> b.writeBytes(body));
+        new FrameEncoder(1 << 20)
+            .encode(UnpooledByteBufAllocator.DEFAULT, HEADER, b -> b.writeBytes(body));
     try {
       int headerSize = HEADER.getSerializedSize();
       assertThat(headerSize).isLessThan(128); // so its varint is one byte
@@ -54,7 +54,7 @@ class HeaderWireFormatTest {
     Path protoDir = Path.of(System.getProperty("farcall.protoDir"));
     assertThat(protoc).as("protoc fetched by the build").isExecutable();
     ByteBuf frame =
-        new FrameEncoder(UnpooledByteBufAllocator.DEFAULT, 1 << 20).encode(HEADER, null);
+        new FrameEncoder(1 << 20).encode(UnpooledByteBufAllocator.DEFAULT, HEADER, null);
     Path captured = dir.resolve("header.bin");
     try {
       frame.skipBytes(5); // length prefix and one-byte header length
