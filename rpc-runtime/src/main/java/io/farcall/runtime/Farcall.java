@@ -9,6 +9,7 @@ import io.farcall.runtime.internal.discovery.RegistryConfig;
 import io.farcall.runtime.internal.invoke.ClientInvoker;
 import io.farcall.runtime.internal.invoke.ClientResources;
 import io.farcall.runtime.internal.invoke.Dispatcher;
+import io.farcall.runtime.internal.invoke.ProviderExecutor;
 import io.farcall.runtime.internal.invoke.ProviderHealth;
 import io.farcall.runtime.internal.invoke.RetryBudget;
 import io.farcall.runtime.internal.invoke.ServiceDescriptor;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +69,7 @@ public final class Farcall implements AutoCloseable {
 
   // Provider side, started by the first export. Guarded by this.
   private EventLoopGroup bossGroup;
-  private ThreadPoolExecutor executor;
+  private ExecutorService executor;
   private Dispatcher dispatcher;
   private ServerTransport server;
   private InetSocketAddress serverAddress;
@@ -236,17 +238,9 @@ public final class Farcall implements AutoCloseable {
     bossGroup =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("farcall-accept", true), NioIoHandler.newFactory());
-    executor =
-        new ThreadPoolExecutor(
-            settings.executorThreads(),
-            settings.executorThreads(),
-            60,
-            TimeUnit.SECONDS,
-            // Bounded by the dispatcher's admission control, which refuses at once when full.
-            new LinkedBlockingQueue<>(),
-            new DefaultThreadFactory("farcall-exec", true));
-    executor.allowCoreThreadTimeOut(true);
-    dispatcher = new Dispatcher(codec, executor, settings.executorQueue());
+    executor = ProviderExecutor.create(settings.executorThreads());
+    dispatcher =
+        new Dispatcher(codec, executor, settings.executorThreads(), settings.executorQueue());
     server = new ServerTransport(bossGroup, ioGroup, transportConfig(), dispatcher);
     serverAddress = server.bind(settings.listenHost(), settings.port());
     log.info("listening on {}", serverAddress);
@@ -313,7 +307,7 @@ public final class Farcall implements AutoCloseable {
     awaitTermination(callbackExecutor);
   }
 
-  private static void awaitTermination(ThreadPoolExecutor e) {
+  private static void awaitTermination(ExecutorService e) {
     if (e == null) {
       return;
     }

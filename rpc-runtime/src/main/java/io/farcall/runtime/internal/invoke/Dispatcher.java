@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -34,7 +34,8 @@ public final class Dispatcher implements RequestHandler {
   private static final Logger log = LogManager.getLogger(Dispatcher.class);
 
   private final BodyCodec codec;
-  private final ThreadPoolExecutor executor;
+  private final ExecutorService executor;
+  private final int threads;
   private final Map<String, Map<String, ProviderMethod>> services = new ConcurrentHashMap<>();
 
   /** The same methods, found from the raw header bytes; rebuilt when the services change. */
@@ -48,13 +49,15 @@ public final class Dispatcher implements RequestHandler {
   /**
    * @param executor runs application code; its queue may be unbounded, because admission is bounded
    *     here
+   * @param threads the executor's threads at most
    * @param maxQueued how many admitted calls may wait for a thread; with the executor's threads,
    *     the most calls admitted at once
    */
-  public Dispatcher(BodyCodec codec, ThreadPoolExecutor executor, int maxQueued) {
+  public Dispatcher(BodyCodec codec, ExecutorService executor, int threads, int maxQueued) {
     this.codec = codec;
     this.executor = executor;
-    this.admissionLimit = executor.getMaximumPoolSize() + maxQueued;
+    this.threads = threads;
+    this.admissionLimit = threads + maxQueued;
     this.admission = new Semaphore(admissionLimit);
   }
 
@@ -140,7 +143,7 @@ public final class Dispatcher implements RequestHandler {
             "provider overloaded: "
                 + admissionLimit
                 + " calls running or waiting ("
-                + executor.getMaximumPoolSize()
+                + threads
                 + " threads)");
       }
       return;
