@@ -39,8 +39,9 @@ public final class ClientTransport implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
                         .addLast(
-                            new IdleStateHandler(
-                                3 * heartbeatMillis, heartbeatMillis, 0, TimeUnit.MILLISECONDS))
+                            // Reader idleness only: watching writes would cost a promise
+                            // and a listener per frame written (see Connection.Link).
+                            new IdleStateHandler(heartbeatMillis, 0, 0, TimeUnit.MILLISECONDS))
                         .addLast(new FrameDecoder(config.maxFrameSize()));
                     // Connection adds its own inbound handler once connected.
                   }

@@ -297,11 +297,16 @@ public final class Connection {
    * GOAWAY takes no new requests and closes once its last reply arrived; the next call opens a new
    * channel (or fails over if the provider stopped listening).
    */
+  private static final int SILENT_INTERVALS_BEFORE_CLOSE = 3;
+
   private final class Link extends SimpleChannelInboundHandler<Frame> {
     final Channel channel;
     final WriteQueue writes;
     final Map<Long, ResponseListener> pending = new ConcurrentHashMap<>();
     private volatile boolean goingAway;
+
+    /** Heartbeat intervals in a row without a byte from the provider; event loop only. */
+    private int silentIntervals;
 
     Link(Channel channel) {
       super(Frame.class, false);
@@ -361,8 +366,14 @@ public final class Connection {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-      if (evt instanceof IdleStateEvent e) {
-        if (e.state() == IdleState.WRITER_IDLE) {
+      if (evt instanceof IdleStateEvent e && e.state() == IdleState.READER_IDLE) {
+        // One heartbeat interval without a byte from the provider: ask it (it echoes at once,
+        // and the heartbeat also tells it this consumer is alive); three in a row: give up.
+        silentIntervals = e.isFirst() ? 1 : silentIntervals + 1;
+        if (silentIntervals >= SILENT_INTERVALS_BEFORE_CLOSE) {
+          log.warn("no data from {} for too long; closing the connection", address());
+          ctx.close();
+        } else {
           writes.enqueue(
               encoder.encode(
                   writes.allocator(),
@@ -372,9 +383,6 @@ public final class Connection {
                       .build(),
                   null),
               null);
-        } else if (e.state() == IdleState.READER_IDLE) {
-          log.warn("no data from {} for too long; closing the connection", address());
-          ctx.close();
         }
         return;
       }

@@ -1,0 +1,113 @@
+package io.farcall.runtime.internal.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Heartbeats keep an idle consumer connection open, and a provider that stops answering them is
+ * disconnected after three heartbeat intervals.
+ */
+class IdleHeartbeatTest {
+  private static final Duration HEARTBEAT = Duration.ofMillis(100);
+  private static final TransportConfig CONFIG =
+      new TransportConfig(1 << 20, Duration.ofSeconds(2), HEARTBEAT);
+
+  /** A heartbeat frame: length, header length, and a header of version, kind (and nothing else). */
+  private static final int HEARTBEAT_FRAME_BYTES = 4 + 1 + 4;
+
+  private EventLoopGroup group;
+  private ClientTransport client;
+
+  @BeforeEach
+  void start() {
+    group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    client = new ClientTransport(group, CONFIG);
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  @Test
+  void anIdleConnectionOutlivesManyOfTheProvidersIdleTimeouts() throws Exception {
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    ServerTransport server = new ServerTransport(boss, group, CONFIG, new NoRequests());
+    try {
+      int port = server.bind("127.0.0.1", 0).getPort();
+      Connection c = client.connection("127.0.0.1", port);
+      c.ready().get(5, TimeUnit.SECONDS);
+      // The provider closes a connection it hears nothing from for three intervals (300 ms).
+      Thread.sleep(10 * HEARTBEAT.toMillis());
+      assertThat(c.isActive()).isTrue();
+      assertThat(client.isConnected("127.0.0.1", port)).isTrue();
+    } finally {
+      server.close();
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  @Test
+  void aProviderThatStopsAnsweringIsDisconnectedAfterThreeIntervals() throws Exception {
+    AtomicLong received = new AtomicLong();
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread reader =
+          new Thread(
+              () -> {
+                try (Socket s = silent.accept();
+                    InputStream in = s.getInputStream()) {
+                  byte[] buf = new byte[256];
+                  for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    received.addAndGet(n);
+                  }
+                } catch (Exception e) {
+                  // closed: the test is over
+                }
+              },
+              "silent-provider");
+      reader.setDaemon(true);
+      reader.start();
+
+      Connection c = client.connection("127.0.0.1", silent.getLocalPort());
+      c.ready().get(5, TimeUnit.SECONDS);
+      long start = System.nanoTime();
+      long end = start + TimeUnit.SECONDS.toNanos(5);
+      while (c.isActive() && System.nanoTime() - end < 0) {
+        Thread.sleep(10);
+      }
+      long closedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+      assertThat(c.isActive()).as("disconnected within 5 s").isFalse();
+      assertThat(closedAfterMillis).isGreaterThanOrEqualTo(3 * HEARTBEAT.toMillis() - 50);
+      // It asked before giving up: at least two heartbeats went out.
+      assertThat(received.get()).isGreaterThanOrEqualTo(2L * HEARTBEAT_FRAME_BYTES);
+      reader.join(TimeUnit.SECONDS.toMillis(5));
+    }
+  }
+
+  /** A provider that serves nothing; only heartbeats reach it. */
+  private static final class NoRequests implements RequestHandler {
+    @Override
+    public void onRequest(ServerConnection connection, Frame request) {
+      request.release();
+      throw new AssertionError("no request was sent");
+    }
+
+    @Override
+    public void onCancel(ServerConnection connection, long requestId) {}
+  }
+}
