@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -19,11 +20,13 @@ import java.util.concurrent.TimeUnit;
 public final class ClientTransport implements AutoCloseable {
   private final Bootstrap bootstrap;
   private final FrameEncoder encoder;
+  private final Duration heartbeatInterval;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   public ClientTransport(EventLoopGroup group, TransportConfig config) {
     this.encoder = new FrameEncoder(config.maxFrameSize());
+    this.heartbeatInterval = config.heartbeatInterval();
     long heartbeatMillis = config.heartbeatInterval().toMillis();
     this.bootstrap =
         new Bootstrap()
@@ -39,9 +42,10 @@ public final class ClientTransport implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
                         .addLast(
-                            // Reader idleness only: watching writes would cost a promise
-                            // and a listener per frame written (see Connection.Link).
-                            new IdleStateHandler(heartbeatMillis, 0, 0, TimeUnit.MILLISECONDS))
+                            // Reader idleness only: Netty's writer-idle tracking costs a
+                            // promise and a listener per frame written. Connection.Link sends
+                            // heartbeats when it wrote nothing for an interval.
+                            new IdleStateHandler(3 * heartbeatMillis, 0, 0, TimeUnit.MILLISECONDS))
                         .addLast(new FrameDecoder(config.maxFrameSize()));
                     // Connection adds its own inbound handler once connected.
                   }
@@ -55,7 +59,7 @@ public final class ClientTransport implements AutoCloseable {
   public Connection connection(String host, int port) {
     checkOpen();
     return connections.computeIfAbsent(
-        host + ":" + port, k -> new Connection(host, port, bootstrap, encoder));
+        host + ":" + port, k -> new Connection(host, port, bootstrap, encoder, heartbeatInterval));
   }
 
   /** Throws {@link IllegalStateException} once the transport is closed. */

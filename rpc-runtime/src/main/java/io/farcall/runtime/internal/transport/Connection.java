@@ -12,9 +12,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +42,7 @@ public final class Connection {
   private final int port;
   private final Bootstrap bootstrap;
   private final FrameEncoder encoder;
+  private final long heartbeatNanos;
   private final AtomicLong nextRequestId = new AtomicLong();
 
   /** The channel new requests go to, or null. */
@@ -53,11 +56,12 @@ public final class Connection {
   private long nextAttemptNanos;
   private Throwable lastFailure;
 
-  Connection(String host, int port, Bootstrap bootstrap, FrameEncoder encoder) {
+  Connection(String host, int port, Bootstrap bootstrap, FrameEncoder encoder, Duration heartbeat) {
     this.host = host;
     this.port = port;
     this.bootstrap = bootstrap;
     this.encoder = encoder;
+    this.heartbeatNanos = heartbeat.toNanos();
   }
 
   public String address() {
@@ -128,7 +132,18 @@ public final class Connection {
         Link link = new Link(f.channel());
         f.channel().pipeline().addLast(link);
         current = link;
-        f.channel().closeFuture().addListener(cf -> link.closed());
+        ScheduledFuture<?> beat =
+            f.channel()
+                .eventLoop()
+                .scheduleAtFixedRate(
+                    link::heartbeatIfQuiet, heartbeatNanos, heartbeatNanos, TimeUnit.NANOSECONDS);
+        f.channel()
+            .closeFuture()
+            .addListener(
+                cf -> {
+                  beat.cancel(false);
+                  link.closed();
+                });
       } else {
         if (f.isSuccess()) {
           f.channel().close();
@@ -297,16 +312,11 @@ public final class Connection {
    * GOAWAY takes no new requests and closes once its last reply arrived; the next call opens a new
    * channel (or fails over if the provider stopped listening).
    */
-  private static final int SILENT_INTERVALS_BEFORE_CLOSE = 3;
-
   private final class Link extends SimpleChannelInboundHandler<Frame> {
     final Channel channel;
     final WriteQueue writes;
     final Map<Long, ResponseListener> pending = new ConcurrentHashMap<>();
     private volatile boolean goingAway;
-
-    /** Heartbeat intervals in a row without a byte from the provider; event loop only. */
-    private int silentIntervals;
 
     Link(Channel channel) {
       super(Frame.class, false);
@@ -364,26 +374,32 @@ public final class Connection {
       frame.release();
     }
 
+    /**
+     * Sends a heartbeat unless something was written in the last half interval, so that the
+     * provider, which closes connections it hears nothing from for three intervals, keeps this one
+     * (it hears something at least every one and a half); its echo keeps this side's reader
+     * idleness at bay too. Runs on the event loop, every heartbeat interval: half an interval, not
+     * a whole one, so that timer slack cannot skip every other heartbeat of an idle connection.
+     */
+    void heartbeatIfQuiet() {
+      if (System.nanoTime() - writes.lastWriteNanos() >= heartbeatNanos / 2) {
+        writes.enqueue(
+            encoder.encode(
+                writes.allocator(),
+                Header.newBuilder()
+                    .setVersion(Frame.PROTOCOL_VERSION)
+                    .setKind(Kind.KIND_HEARTBEAT)
+                    .build(),
+                null),
+            null);
+      }
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
       if (evt instanceof IdleStateEvent e && e.state() == IdleState.READER_IDLE) {
-        // One heartbeat interval without a byte from the provider: ask it (it echoes at once,
-        // and the heartbeat also tells it this consumer is alive); three in a row: give up.
-        silentIntervals = e.isFirst() ? 1 : silentIntervals + 1;
-        if (silentIntervals >= SILENT_INTERVALS_BEFORE_CLOSE) {
-          log.warn("no data from {} for too long; closing the connection", address());
-          ctx.close();
-        } else {
-          writes.enqueue(
-              encoder.encode(
-                  writes.allocator(),
-                  Header.newBuilder()
-                      .setVersion(Frame.PROTOCOL_VERSION)
-                      .setKind(Kind.KIND_HEARTBEAT)
-                      .build(),
-                  null),
-              null);
-        }
+        log.warn("no data from {} for too long; closing the connection", address());
+        ctx.close();
         return;
       }
       super.userEventTriggered(ctx, evt);

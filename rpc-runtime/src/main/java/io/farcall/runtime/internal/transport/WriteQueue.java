@@ -25,6 +25,9 @@ final class WriteQueue {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable drainTask = this::drain;
 
+  /** When the last batch was written; event loop only. */
+  private long lastWriteNanos = System.nanoTime();
+
   /**
    * A frame waiting to be written, and who to tell if it could not be. A request's own subclass is
    * its listener too, so a request costs one object here.
@@ -78,6 +81,11 @@ final class WriteQueue {
     }
   }
 
+  /** When frames were last written (queued for the socket); call on the event loop only. */
+  long lastWriteNanos() {
+    return lastWriteNanos;
+  }
+
   private void drain() {
     boolean wrote = false;
     int sinceFlush = 0;
@@ -104,6 +112,7 @@ final class WriteQueue {
     }
     if (wrote) {
       channel.flush();
+      lastWriteNanos = System.nanoTime();
     }
   }
 

@@ -2,13 +2,19 @@ package io.farcall.runtime.internal.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.farcall.runtime.internal.codec.proto.Header;
+import io.farcall.runtime.internal.codec.proto.Kind;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,8 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Heartbeats keep an idle consumer connection open, and a provider that stops answering them is
- * disconnected after three heartbeat intervals.
+ * Heartbeats keep a consumer connection open while the consumer has nothing to send, and a provider
+ * that stops answering them is disconnected after three heartbeat intervals.
  */
 class IdleHeartbeatTest {
   private static final Duration HEARTBEAT = Duration.ofMillis(100);
@@ -96,6 +102,61 @@ class IdleHeartbeatTest {
       // It asked before giving up: at least two heartbeats went out.
       assertThat(received.get()).isGreaterThanOrEqualTo(2L * HEARTBEAT_FRAME_BYTES);
       reader.join(TimeUnit.SECONDS.toMillis(5));
+    }
+  }
+
+  @Test
+  void aConsumerThatOnlyReceivesStillSendsHeartbeats() throws Exception {
+    // A provider that keeps sending (as one long reply would) but hears nothing back closes the
+    // connection after three intervals; the consumer must speak up though it is reading.
+    ByteBuf beat =
+        new FrameEncoder(1 << 20)
+            .encode(
+                Frame.HEAP,
+                Header.newBuilder()
+                    .setVersion(Frame.PROTOCOL_VERSION)
+                    .setKind(Kind.KIND_HEARTBEAT)
+                    .build(),
+                null);
+    byte[] frame = ByteBufUtil.getBytes(beat);
+    beat.release();
+    AtomicLong received = new AtomicLong();
+    try (ServerSocket talker = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread provider =
+          new Thread(
+              () -> {
+                try (Socket s = talker.accept()) {
+                  s.setSoTimeout(20);
+                  InputStream in = s.getInputStream();
+                  OutputStream out = s.getOutputStream();
+                  byte[] buf = new byte[256];
+                  long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_000);
+                  while (System.nanoTime() - end < 0) {
+                    out.write(frame);
+                    out.flush();
+                    try {
+                      int n = in.read(buf);
+                      if (n < 0) {
+                        return;
+                      }
+                      received.addAndGet(n);
+                    } catch (SocketTimeoutException e) {
+                      // nothing from the consumer in these 20 ms
+                    }
+                  }
+                } catch (Exception e) {
+                  // closed: the test is over
+                }
+              },
+              "talking-provider");
+      provider.setDaemon(true);
+      provider.start();
+
+      Connection c = client.connection("127.0.0.1", talker.getLocalPort());
+      c.ready().get(5, TimeUnit.SECONDS);
+      provider.join(TimeUnit.SECONDS.toMillis(5));
+      // A second of reading and no writing: a heartbeat at least every one and a half intervals.
+      assertThat(received.get()).isGreaterThanOrEqualTo(5L * HEARTBEAT_FRAME_BYTES);
     }
   }
 
