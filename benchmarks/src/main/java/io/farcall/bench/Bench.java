@@ -182,6 +182,14 @@ public final class Bench {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Measure.class.getName());
+    command.addAll(
+        List.of(
+            "--warmup-ms",
+            String.valueOf(plan.warmupMillis()),
+            "--warmup-stretch",
+            String.valueOf(plan.warmupStretch()),
+            "--measure-ms",
+            String.valueOf(plan.measureMillis())));
     command.addAll(List.of(args));
     String what = String.join(" ", args);
     log("[" + ++forked + "] " + what);
@@ -204,7 +212,7 @@ public final class Bench {
                       log(
                           String.format(
                               "    %-13s %-10s %-8s %s%s %,10.0f calls/s  p50 %,8.0f us  p99 %,8.0f us"
-                                  + "  %,8.0f B/call  %,6.1f us CPU/call%s",
+                                  + "  %,8.0f B/call  %,6.1f us CPU/call  JIT %d ms%s",
                               res.peer(),
                               res.workload(),
                               res.mode(),
@@ -215,6 +223,7 @@ public final class Bench {
                               res.p99Micros(),
                               res.bytesPerCall(),
                               res.cpuMicrosPerCall(),
+                              res.jitMillis(),
                               res.errors() > 0 ? "  " + res.errors() + " FAILED" : ""));
                     } else if (line.startsWith(Measure.ROUTED)) {
                       synchronized (routedMillis) {

@@ -12,6 +12,7 @@ record Plan(
     String name,
     int rounds,
     long warmupMillis,
+    int warmupStretch,
     long measureMillis,
     List<String> peers,
     List<String> workloads,
@@ -36,6 +37,7 @@ record Plan(
               "quick",
               1,
               1000,
+              3,
               2000,
               ALL_PEERS,
               ALL_WORKLOADS,
@@ -51,6 +53,7 @@ record Plan(
               "full",
               2,
               2000,
+              5,
               4000,
               ALL_PEERS,
               ALL_WORKLOADS,
@@ -66,6 +69,7 @@ record Plan(
               "smoke",
               1,
               200,
+              0,
               300,
               ALL_PEERS,
               ALL_WORKLOADS,
@@ -116,6 +120,7 @@ record Plan(
         name,
         rounds,
         warmup,
+        warmupStretch,
         measure,
         peers,
         workloads,
@@ -165,6 +170,7 @@ record Plan(
 
   /** The estimated seconds one forked JVM needs, with room, before it is considered hung. */
   long jvmTimeoutSeconds(int cells) {
-    return 60 + cells * (warmupMillis + measureMillis) * 3 / 1000;
+    long cellMillis = warmupMillis * (1 + warmupStretch) + measureMillis;
+    return 60 + cells * cellMillis * 2 / 1000;
   }
 }

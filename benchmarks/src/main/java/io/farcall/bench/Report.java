@@ -350,14 +350,16 @@ final class Report {
     md.append(
         String.format(
             Locale.ROOT,
-            "Plan `%s` (%d round%s, %d ms warm-up and %d ms measured per cell, peers in alternating"
-                + " order), %s, %d cores, %s %s, %s. Client and server run in one forked JVM per peer"
+            "Plan `%s` (%d round%s, %d ms warm-up, longer while the JIT still compiles (up to %d×"
+                + " more), and %d ms measured per cell, peers in alternating order), %s, %d cores,"
+                + " %s %s, %s. Client and server run in one forked JVM per peer"
                 + " and workload, on loopback; B/call counts what every thread of that JVM allocated"
                 + " (both sides of the call). Figures are medians over the rounds.%n%n",
             plan.name(),
             plan.rounds(),
             plan.rounds() == 1 ? "" : "s",
             plan.warmupMillis(),
+            plan.warmupStretch(),
             plan.measureMillis(),
             LocalDate.now(),
             Runtime.getRuntime().availableProcessors(),

@@ -17,13 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportTest {
   private static Result result(String peer, String mode, double cps, double p99, double bytes) {
     return new Result(
-        peer, "existUser", mode, 0, 1, 1000, 0, cps, 10, p99, p99 * 2, bytes, cps / 4);
+        peer, "existUser", mode, 0, 1, 1000, 0, cps, 10, p99, p99 * 2, bytes, cps / 4, 0);
   }
 
   @Test
   void aResultLineParsesBackToTheSameResult() {
     Result r =
-        new Result("grpc", "listUser", "async128", 0, 1, 1234, 2, 5678.9, 1.5, 20, 300, 4096, 42.5);
+        new Result(
+            "grpc", "listUser", "async128", 0, 1, 1234, 2, 5678.9, 1.5, 20, 300, 4096, 42.5, 7);
     assertThat(Result.parse(r.toLine())).isEqualTo(r);
     assertThat(Result.parse("something else")).isNull();
   }

@@ -2,6 +2,7 @@ package io.farcall.bench.run;
 
 import io.farcall.bench.model.UserService;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -21,12 +22,18 @@ final class LoadRunner {
   private final UserService service;
   private final String peer;
   private final int providers;
-  private final AllocationMeter allocation = new AllocationMeter();
+  private final int warmupStretch;
+  private final JvmMeter jvm = new JvmMeter();
 
-  LoadRunner(UserService service, String peer, int providers) {
+  /**
+   * @param warmupStretch how many times its planned length more a warm-up may go on while the JIT
+   *     is still compiling
+   */
+  LoadRunner(UserService service, String peer, int providers, int warmupStretch) {
     this.service = service;
     this.peer = peer;
     this.providers = providers;
+    this.warmupStretch = warmupStretch;
   }
 
   /** {@code callers} threads, each making its next call as soon as the last one returned. */
@@ -110,6 +117,39 @@ final class LoadRunner {
     return r;
   }
 
+  /**
+   * Warms up for at least {@code warmupMillis}, and then on while the JIT is still busy, up to
+   * {@code warmupStretch} times that more: a peer with more code on its call path (codec, registry,
+   * invocation pipeline) takes longer to compile, and on two cores the compilers' CPU and the
+   * unfinished code would count against it. Done once the last two seconds held (almost) no
+   * compilation.
+   */
+  private void warmUp(long warmupMillis) throws InterruptedException {
+    long start = System.nanoTime();
+    long least = start + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
+    long most = start + TimeUnit.MILLISECONDS.toNanos((1 + warmupStretch) * warmupMillis);
+    long[] window = new long[QUIET_STEPS + 1]; // JIT time at each step, oldest first
+    Arrays.fill(window, jvm.jitMillis());
+    for (int steps = 0; ; steps++) {
+      long now = System.nanoTime();
+      boolean quiet = steps >= QUIET_STEPS && window[QUIET_STEPS] - window[0] <= SETTLED_JIT_MILLIS;
+      if (now - most >= 0 || (now - least >= 0 && quiet)) {
+        return;
+      }
+      Thread.sleep(SETTLE_STEP_MILLIS);
+      System.arraycopy(window, 1, window, 0, QUIET_STEPS);
+      window[QUIET_STEPS] = jvm.jitMillis();
+    }
+  }
+
+  private static final long SETTLE_STEP_MILLIS = 250;
+
+  /** Steps in the window that must be (almost) free of compilation: two seconds. */
+  private static final int QUIET_STEPS = 8;
+
+  /** JIT time in that window under which the compilers count as settled (1% of the window). */
+  private static final long SETTLED_JIT_MILLIS = 20;
+
   /** The shared part: warm up, measure a window, stop the load. */
   private final class Measurement {
     final Recorder recorder = new Recorder(3);
@@ -129,17 +169,19 @@ final class LoadRunner {
 
     Result measure(Workload w, String mode, int payload, long warmupMillis, long measureMillis)
         throws InterruptedException {
-      Thread.sleep(warmupMillis);
+      warmUp(warmupMillis);
       recorder.reset();
-      long bytesBefore = allocation.allocatedBytes();
-      long cpuBefore = allocation.processCpuNanos();
+      long jitBefore = jvm.jitMillis();
+      long bytesBefore = jvm.allocatedBytes();
+      long cpuBefore = jvm.processCpuNanos();
       long start = System.nanoTime();
       measuring = true;
       Thread.sleep(measureMillis);
       Histogram h = recorder.getIntervalHistogram();
       long elapsed = System.nanoTime() - start;
-      long bytes = allocation.allocatedBytes() - bytesBefore;
-      long cpu = allocation.processCpuNanos() - cpuBefore;
+      long bytes = jvm.allocatedBytes() - bytesBefore;
+      long cpu = jvm.processCpuNanos() - cpuBefore;
+      long jit = jvm.jitMillis() - jitBefore;
       measuring = false;
       stopped = true;
       long calls = h.getTotalCount();
@@ -156,7 +198,8 @@ final class LoadRunner {
           h.getValueAtPercentile(99) / 1e3,
           h.getValueAtPercentile(99.9) / 1e3,
           calls == 0 ? 0 : (double) bytes / calls,
-          calls == 0 ? 0 : cpu / 1e3 / calls);
+          calls == 0 ? 0 : cpu / 1e3 / calls,
+          jit);
     }
   }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
  * per peer and workload so that peers never share a JIT profile or a heap.
  *
  * <p>Arguments: {@code --peer P --workloads w1,w2 --modes 1,32,128,async128 --payloads 100,1024
- * --providers N --warmup-ms M --measure-ms M}; or {@code --registration SAMPLES}.
+ * --providers N --warmup-ms M --warmup-stretch K --measure-ms M}, where the warm-up may go on for K
+ * times its length more while the JIT compiles; or {@code --registration SAMPLES}.
  */
 public final class Measure {
   /** Prefix of the lines carrying registration-to-routing samples, in milliseconds. */
@@ -32,8 +33,11 @@ public final class Measure {
     }
     Peer peer = Peer.of(a.getOrDefault("peer", "farcall"));
     int providers = Integer.parseInt(a.getOrDefault("providers", "1"));
-    long warmup = Long.parseLong(a.getOrDefault("warmup-ms", "1000"));
-    long measure = Long.parseLong(a.getOrDefault("measure-ms", "2000"));
+    // No defaults: the orchestrator passes its plan's times, and a missing one must not silently
+    // become some other length.
+    long warmup = Long.parseLong(required(a, "warmup-ms"));
+    int stretch = Integer.parseInt(required(a, "warmup-stretch"));
+    long measure = Long.parseLong(required(a, "measure-ms"));
     List<Workload> workloads = new ArrayList<>();
     for (String w : a.getOrDefault("workloads", "existUser").split(",")) {
       workloads.add(Workload.of(w));
@@ -44,7 +48,7 @@ public final class Measure {
     }
     String[] modes = a.getOrDefault("modes", "32").split(",");
     try (Peer.Session session = peer.start(providers)) {
-      LoadRunner runner = new LoadRunner(session.client(), peer.label(), providers);
+      LoadRunner runner = new LoadRunner(session.client(), peer.label(), providers, stretch);
       for (Workload w : workloads) {
         for (int payload : payloads) {
           for (String mode : modes) {
@@ -66,6 +70,14 @@ public final class Measure {
     }
     // Pools of the peers' libraries may hold non-daemon threads a moment longer than close().
     System.exit(0);
+  }
+
+  private static String required(Map<String, String> options, String name) {
+    String v = options.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("missing --" + name);
+    }
+    return v;
   }
 
   static Map<String, String> options(String[] argv) {

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param p999Micros 99.9th percentile latency
  * @param bytesPerCall bytes allocated in the JVM (both sides) per call
  * @param cpuMicrosPerCall CPU time (user and system) the JVM used per call, both sides
+ * @param jitMillis time the JIT compilers spent during the measured window (near 0 when warm)
  */
 public record Result(
     String peer,
@@ -34,7 +35,8 @@ public record Result(
     double p99Micros,
     double p999Micros,
     double bytesPerCall,
-    double cpuMicrosPerCall) {
+    double cpuMicrosPerCall,
+    long jitMillis) {
 
   static final String PREFIX = "RESULT ";
 
@@ -53,6 +55,7 @@ public record Result(
     m.put("p999Micros", fmt(p999Micros));
     m.put("bytesPerCall", fmt(bytesPerCall));
     m.put("cpuMicrosPerCall", fmt(cpuMicrosPerCall));
+    m.put("jitMillis", jitMillis);
     StringBuilder sb = new StringBuilder(PREFIX);
     m.forEach((k, v) -> sb.append(k).append('=').append(v).append(' '));
     return sb.toString().trim();
@@ -87,6 +90,7 @@ public record Result(
         Double.parseDouble(m.get("p99Micros")),
         Double.parseDouble(m.get("p999Micros")),
         Double.parseDouble(m.get("bytesPerCall")),
-        Double.parseDouble(m.getOrDefault("cpuMicrosPerCall", "0")));
+        Double.parseDouble(m.getOrDefault("cpuMicrosPerCall", "0")),
+        Long.parseLong(m.getOrDefault("jitMillis", "0")));
   }
 }
