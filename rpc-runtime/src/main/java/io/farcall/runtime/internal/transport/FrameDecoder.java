@@ -17,7 +17,7 @@ import java.io.IOException;
  */
 final class FrameDecoder extends LengthFieldBasedFrameDecoder {
   /** Frames up to this size are copied to the heap rather than sliced; larger ones are sliced. */
-  static final int HEAP_COPY_MAX = 16 * 1024;
+  static final int HEAP_COPY_MAX = FrameEncoder.HEAP_FRAME_MAX;
 
   FrameDecoder(int maxFrameSize) {
     // The length counts what follows the 4-byte prefix; the decoder's maximum counts the prefix

@@ -5,6 +5,7 @@ import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.util.function.Consumer;
 
@@ -28,6 +29,9 @@ public final class FrameEncoder {
   private static final int DEADLINE_TAG = 6 << 3;
   private static final int TIMEOUT_TAG = 7 << 3;
 
+  /** Frames up to this size made off the event loop live on the heap; see {@link Scratch}. */
+  static final int HEAP_FRAME_MAX = 4 * 1024;
+
   private final int maxFrameSize;
 
   public FrameEncoder(int maxFrameSize) {
@@ -50,10 +54,10 @@ public final class FrameEncoder {
       out.flush();
       buf.writerIndex(buf.writerIndex() + headerSize);
     } catch (IOException e) {
-      buf.release();
+      discard(buf);
       throw new RpcException("could not encode header", e);
     } catch (RuntimeException | Error e) {
-      buf.release();
+      discard(buf);
       throw e;
     }
     return finish(buf, bodyWriter);
@@ -100,7 +104,8 @@ public final class FrameEncoder {
 
   /** A buffer with room for the length prefix, and the header length written. */
   private static ByteBuf begin(ByteBufAllocator alloc, int headerSize) {
-    ByteBuf buf = alloc.buffer(64 + headerSize);
+    ByteBuf buf =
+        alloc == Frame.HEAP ? Scratch.take(64 + headerSize) : alloc.buffer(64 + headerSize);
     buf.writerIndex(4);
     writeVarint(buf, headerSize);
     return buf;
@@ -122,10 +127,78 @@ public final class FrameEncoder {
                 + " bytes (setting maxFrameSize)");
       }
       buf.setInt(0, length);
-      return buf;
+      return Scratch.detach(buf);
     } catch (RuntimeException | Error e) {
-      buf.release();
+      discard(buf);
       throw e;
+    }
+  }
+
+  private static void discard(ByteBuf buf) {
+    if (!Scratch.giveBack(buf)) {
+      buf.release();
+    }
+  }
+
+  /**
+   * Off the event loop ({@link Frame#HEAP}), a frame is encoded into a buffer its thread keeps for
+   * the purpose, then copied out at its exact size: onto the heap up to {@link #HEAP_FRAME_MAX}
+   * (the event loop frees it after the write, and a pooled buffer freed there would go back through
+   * contended cross-thread queues), into a pooled direct buffer beyond (where those queues cost
+   * little next to the bytes, and heap frames of that size would be garbage the size of the
+   * argument, grown by repeated copying).
+   */
+  private static final class Scratch {
+    /**
+     * A thread keeps its scratch buffer only while it is no larger than this: enough for frames of
+     * a few MiB to cost no garbage, without every thread holding the largest frame it ever sent.
+     */
+    private static final int KEEP_MAX = 4 << 20;
+
+    private static final ThreadLocal<Scratch> MINE = ThreadLocal.withInitial(Scratch::new);
+
+    private final ByteBuf buf = Frame.HEAP.heapBuffer(1024);
+    private ByteBuf lent; // buf while a frame is being encoded into it, else null
+
+    static ByteBuf take(int initialCapacity) {
+      Scratch s = MINE.get();
+      if (s.lent != null) {
+        // Encoding a frame while encoding another on this thread: not worth a second scratch.
+        return Frame.HEAP.heapBuffer(initialCapacity);
+      }
+      s.lent = s.buf.clear();
+      return s.buf;
+    }
+
+    /** The finished frame at its exact size, if {@code frame} is a scratch buffer; else itself. */
+    static ByteBuf detach(ByteBuf frame) {
+      Scratch s = MINE.get();
+      if (s.lent != frame) {
+        return frame;
+      }
+      int n = frame.readableBytes();
+      ByteBuf out =
+          n <= HEAP_FRAME_MAX
+              ? Frame.HEAP.heapBuffer(n, n)
+              : PooledByteBufAllocator.DEFAULT.directBuffer(n, n);
+      out.writeBytes(frame, frame.readerIndex(), n);
+      giveBack(frame);
+      return out;
+    }
+
+    /** Returns true if {@code frame} was this thread's scratch buffer (now free again). */
+    static boolean giveBack(ByteBuf frame) {
+      Scratch s = MINE.get();
+      if (s.lent != frame) {
+        return false;
+      }
+      s.lent = null;
+      if (frame.capacity() > KEEP_MAX) {
+        MINE.remove(); // the next frame starts a small one; this one goes to the collector
+      } else {
+        frame.clear();
+      }
+      return true;
     }
   }
 

@@ -53,9 +53,9 @@ final class WriteQueue {
 
   /**
    * Where a frame encoded on the calling thread should live: on the channel's event loop, in its
-   * own pooled buffers; on any other thread, on the heap ({@link Frame#HEAP}), because the event
-   * loop frees the frame after writing it. The event loop copies a heap frame into a pooled buffer
-   * of its own as it writes it.
+   * own pooled buffers; on any other thread, {@link Frame#HEAP}, which the encoder takes to mean a
+   * small frame on the heap (the event loop frees the frame after writing it, and copies a heap
+   * frame into a pooled buffer of its own as it writes it) and a large one in a pooled buffer.
    */
   ByteBufAllocator allocator() {
     return channel.eventLoop().inEventLoop() ? channel.alloc() : Frame.HEAP;
