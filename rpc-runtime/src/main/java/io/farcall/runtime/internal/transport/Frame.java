@@ -26,7 +26,8 @@ public final class Frame extends DefaultByteBufHolder {
   /**
    * Unpooled heap buffers, for frames made on one thread and freed on another: the garbage
    * collector frees them, where a pooled buffer would go back to its allocating thread's pools
-   * through contended cross-thread queues.
+   * through contended cross-thread queues. Given to {@link FrameEncoder} it also means "off the
+   * event loop", and the encoder picks heap or pooled memory by the frame's size.
    */
   static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false);
 

@@ -54,13 +54,13 @@ public final class FrameEncoder {
       out.flush();
       buf.writerIndex(buf.writerIndex() + headerSize);
     } catch (IOException e) {
-      discard(buf);
+      discard(alloc, buf);
       throw new RpcException("could not encode header", e);
     } catch (RuntimeException | Error e) {
-      discard(buf);
+      discard(alloc, buf);
       throw e;
     }
-    return finish(buf, bodyWriter);
+    return finish(alloc, buf, bodyWriter);
   }
 
   /**
@@ -88,7 +88,7 @@ public final class FrameEncoder {
     buf.writeBytes(keyFields);
     writeField(buf, DEADLINE_TAG, deadlineUnixMicros);
     writeField(buf, TIMEOUT_TAG, timeoutMicros);
-    return finish(buf, bodyWriter);
+    return finish(alloc, buf, bodyWriter);
   }
 
   /**
@@ -99,7 +99,7 @@ public final class FrameEncoder {
     ByteBuf buf = begin(alloc, RESPONSE_PREFIX.length + fieldSize(requestId));
     buf.writeBytes(RESPONSE_PREFIX);
     writeField(buf, REQUEST_ID_TAG, requestId);
-    return finish(buf, bodyWriter);
+    return finish(alloc, buf, bodyWriter);
   }
 
   /** A buffer with room for the length prefix, and the header length written. */
@@ -112,7 +112,7 @@ public final class FrameEncoder {
   }
 
   /** Appends the body and fills in the length prefix; releases the buffer if that fails. */
-  private ByteBuf finish(ByteBuf buf, Consumer<ByteBuf> bodyWriter) {
+  private ByteBuf finish(ByteBufAllocator alloc, ByteBuf buf, Consumer<ByteBuf> bodyWriter) {
     try {
       if (bodyWriter != null) {
         bodyWriter.accept(buf);
@@ -127,15 +127,17 @@ public final class FrameEncoder {
                 + " bytes (setting maxFrameSize)");
       }
       buf.setInt(0, length);
-      return Scratch.detach(buf);
+      // Only frames made off the event loop may be a scratch buffer: on it, no thread-local
+      // look-up.
+      return alloc == Frame.HEAP ? Scratch.detach(buf) : buf;
     } catch (RuntimeException | Error e) {
-      discard(buf);
+      discard(alloc, buf);
       throw e;
     }
   }
 
-  private static void discard(ByteBuf buf) {
-    if (!Scratch.giveBack(buf)) {
+  private static void discard(ByteBufAllocator alloc, ByteBuf buf) {
+    if (alloc != Frame.HEAP || !Scratch.giveBack(buf)) {
       buf.release();
     }
   }
@@ -182,7 +184,7 @@ public final class FrameEncoder {
               ? Frame.HEAP.heapBuffer(n, n)
               : PooledByteBufAllocator.DEFAULT.directBuffer(n, n);
       out.writeBytes(frame, frame.readerIndex(), n);
-      giveBack(frame);
+      s.free();
       return out;
     }
 
@@ -192,13 +194,17 @@ public final class FrameEncoder {
       if (s.lent != frame) {
         return false;
       }
-      s.lent = null;
-      if (frame.capacity() > KEEP_MAX) {
+      s.free();
+      return true;
+    }
+
+    private void free() {
+      lent = null;
+      if (buf.capacity() > KEEP_MAX) {
         MINE.remove(); // the next frame starts a small one; this one goes to the collector
       } else {
-        frame.clear();
+        buf.clear();
       }
-      return true;
     }
   }
 
