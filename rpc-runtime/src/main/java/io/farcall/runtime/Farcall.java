@@ -6,10 +6,10 @@ import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.Registration;
 import io.farcall.runtime.internal.discovery.Registry;
 import io.farcall.runtime.internal.discovery.RegistryConfig;
+import io.farcall.runtime.internal.invoke.BoundedPool;
 import io.farcall.runtime.internal.invoke.ClientInvoker;
 import io.farcall.runtime.internal.invoke.ClientResources;
 import io.farcall.runtime.internal.invoke.Dispatcher;
-import io.farcall.runtime.internal.invoke.ProviderExecutor;
 import io.farcall.runtime.internal.invoke.ProviderHealth;
 import io.farcall.runtime.internal.invoke.RetryBudget;
 import io.farcall.runtime.internal.invoke.ServiceDescriptor;
@@ -30,8 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -61,7 +59,7 @@ public final class Farcall implements AutoCloseable {
   private final BodyCodec codec;
   private final EventLoopGroup ioGroup;
   private final HashedWheelTimer timer;
-  private final ThreadPoolExecutor callbackExecutor;
+  private final ExecutorService callbackExecutor;
   private final ClientTransport clientTransport;
   private final ClientResources clientResources;
   private final Map<Class<?>, Object> stubs = new ConcurrentHashMap<>();
@@ -95,15 +93,7 @@ public final class Farcall implements AutoCloseable {
       this.timer =
           new HashedWheelTimer(
               new DefaultThreadFactory("farcall-timer", true), 10, TimeUnit.MILLISECONDS);
-      this.callbackExecutor =
-          new ThreadPoolExecutor(
-              settings.callbackThreads(),
-              settings.callbackThreads(),
-              30,
-              TimeUnit.SECONDS,
-              new LinkedBlockingQueue<>(),
-              new DefaultThreadFactory("farcall-callback", true));
-      this.callbackExecutor.allowCoreThreadTimeOut(true);
+      this.callbackExecutor = BoundedPool.create("farcall-callback", settings.callbackThreads());
       this.clientTransport = new ClientTransport(ioGroup, transportConfig());
       this.clientResources =
           new ClientResources(
@@ -238,7 +228,7 @@ public final class Farcall implements AutoCloseable {
     bossGroup =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("farcall-accept", true), NioIoHandler.newFactory());
-    executor = ProviderExecutor.create(settings.executorThreads());
+    executor = BoundedPool.create("farcall-exec", settings.executorThreads());
     dispatcher =
         new Dispatcher(codec, executor, settings.executorThreads(), settings.executorQueue());
     server = new ServerTransport(bossGroup, ioGroup, transportConfig(), dispatcher);

@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class ProviderExecutorTest {
+class BoundedPoolTest {
   @Test
   void neverRunsMoreCallsAtOnceThanItsThreadsEvenWhenTheyBlockOnAFuture() throws Exception {
-    ExecutorService executor = ProviderExecutor.create(2);
+    ExecutorService executor = BoundedPool.create("farcall-exec", 2);
     try {
       // get() on a future blocks through ForkJoinPool.managedBlock, which would make a plain
       // fork-join pool add a compensating thread for each blocked call.
@@ -62,7 +62,7 @@ class ProviderExecutorTest {
 
   @Test
   void queuedCallsStartInTheOrderTheyArrived() throws Exception {
-    ExecutorService executor = ProviderExecutor.create(1);
+    ExecutorService executor = BoundedPool.create("farcall-exec", 1);
     try {
       CountDownLatch release = new CountDownLatch(1);
       List<Integer> order = new ArrayList<>();
@@ -102,7 +102,7 @@ class ProviderExecutorTest {
 
   @Test
   void shutdownNowEndsEveryThreadItStarted() throws Exception {
-    ExecutorService executor = ProviderExecutor.create(4);
+    ExecutorService executor = BoundedPool.create("farcall-exec", 4);
     CountDownLatch started = new CountDownLatch(4);
     CountDownLatch never = new CountDownLatch(1);
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
