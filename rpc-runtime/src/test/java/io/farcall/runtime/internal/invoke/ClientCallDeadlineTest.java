@@ -13,12 +13,9 @@ import io.farcall.runtime.internal.transport.ClientTransport;
 import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.internal.transport.RequestHandler;
 import io.farcall.runtime.internal.transport.ServerConnection;
-import io.farcall.runtime.internal.transport.ServerTransport;
 import io.farcall.runtime.internal.transport.TransportConfig;
 import io.farcall.runtime.testing.Greeter;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.farcall.runtime.testing.LoopbackTransports;
 import io.netty.util.HashedWheelTimer;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A provider that never answers: a synchronous call (which waits on its own thread, without a timer
@@ -46,23 +44,16 @@ class ClientCallDeadlineTest {
 
   private final BlockingQueue<Long> requests = new LinkedBlockingQueue<>();
   private final BlockingQueue<Long> cancels = new LinkedBlockingQueue<>();
-  private EventLoopGroup boss;
-  private EventLoopGroup group;
-  private ServerTransport server;
-  private ClientTransport client;
+  @RegisterExtension final LoopbackTransports net = new LoopbackTransports(CONFIG);
+
   private HashedWheelTimer timer;
   private ExecutorService callbacks;
   private ClientInvoker invoker;
 
   @BeforeEach
   void start() {
-    boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    server =
-        new ServerTransport(
-            boss,
-            group,
-            CONFIG,
+    int port =
+        net.serve(
             new RequestHandler() {
               @Override
               public void onRequest(ServerConnection c, Frame request) {
@@ -74,9 +65,9 @@ class ClientCallDeadlineTest {
               public void onCancel(ServerConnection c, long requestId) {
                 cancels.add(requestId);
               }
-            });
-    int port = server.bind("127.0.0.1", 0).getPort();
-    client = new ClientTransport(group, CONFIG);
+            },
+            0);
+    ClientTransport client = net.client();
     timer = new HashedWheelTimer(10, TimeUnit.MILLISECONDS);
     callbacks = Executors.newSingleThreadExecutor();
     BodyCodec codec = new BodyCodec(List.of());
@@ -99,12 +90,8 @@ class ClientCallDeadlineTest {
 
   @AfterEach
   void stop() {
-    client.close();
-    server.close();
     timer.stop();
     callbacks.shutdownNow();
-    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   @Test

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
+import io.farcall.runtime.testing.LoopbackTransports;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -18,9 +16,8 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Heartbeats keep a consumer connection open while the consumer has nothing to send, and a provider
@@ -34,37 +31,17 @@ class IdleHeartbeatTest {
   /** A heartbeat frame: length, header length, and a header of version, kind (and nothing else). */
   private static final int HEARTBEAT_FRAME_BYTES = 4 + 1 + 4;
 
-  private EventLoopGroup group;
-  private ClientTransport client;
-
-  @BeforeEach
-  void start() {
-    group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    client = new ClientTransport(group, CONFIG);
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-  }
+  @RegisterExtension final LoopbackTransports net = new LoopbackTransports(CONFIG);
 
   @Test
   void anIdleConnectionOutlivesManyOfTheProvidersIdleTimeouts() throws Exception {
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    ServerTransport server = new ServerTransport(boss, group, CONFIG, new NoRequests());
-    try {
-      int port = server.bind("127.0.0.1", 0).getPort();
-      Connection c = client.connection("127.0.0.1", port);
-      c.ready().get(5, TimeUnit.SECONDS);
-      // The provider closes a connection it hears nothing from for three intervals (300 ms).
-      Thread.sleep(10 * HEARTBEAT.toMillis());
-      assertThat(c.isActive()).isTrue();
-      assertThat(client.isConnected("127.0.0.1", port)).isTrue();
-    } finally {
-      server.close();
-      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
+    int port = net.serve(new NoRequests(), 0);
+    Connection c = net.client().connection("127.0.0.1", port);
+    c.ready().get(5, TimeUnit.SECONDS);
+    // The provider closes a connection it hears nothing from for three intervals (300 ms).
+    Thread.sleep(10 * HEARTBEAT.toMillis());
+    assertThat(c.isActive()).isTrue();
+    assertThat(net.client().isConnected("127.0.0.1", port)).isTrue();
   }
 
   @Test
@@ -88,7 +65,7 @@ class IdleHeartbeatTest {
       reader.setDaemon(true);
       reader.start();
 
-      Connection c = client.connection("127.0.0.1", silent.getLocalPort());
+      Connection c = net.client().connection("127.0.0.1", silent.getLocalPort());
       c.ready().get(5, TimeUnit.SECONDS);
       long start = System.nanoTime();
       long end = start + TimeUnit.SECONDS.toNanos(5);
@@ -152,7 +129,7 @@ class IdleHeartbeatTest {
       provider.setDaemon(true);
       provider.start();
 
-      Connection c = client.connection("127.0.0.1", talker.getLocalPort());
+      Connection c = net.client().connection("127.0.0.1", talker.getLocalPort());
       c.ready().get(5, TimeUnit.SECONDS);
       provider.join(TimeUnit.SECONDS.toMillis(5));
       // A second of reading and no writing: a heartbeat at least every one and a half intervals.

@@ -6,37 +6,21 @@ import io.farcall.ConnectionFailedException;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.farcall.runtime.testing.LoopbackTransports;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A connection whose provider is gone fails fast and retryably, then comes back by itself. */
 class ReconnectTest {
   private static final TransportConfig CONFIG =
       new TransportConfig(1 << 20, Duration.ofSeconds(2), Duration.ofSeconds(10));
 
-  private EventLoopGroup group;
-  private ClientTransport client;
-
-  @BeforeEach
-  void start() {
-    group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    client = new ClientTransport(group, CONFIG);
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-  }
+  @RegisterExtension final LoopbackTransports net = new LoopbackTransports(CONFIG);
 
   @Test
   void aRefusedConnectionFailsRetryablyThenReconnectsOnceTheProviderListens() throws Exception {
@@ -44,7 +28,7 @@ class ReconnectTest {
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
     }
-    Connection c = client.connection("127.0.0.1", port);
+    Connection c = net.client().connection("127.0.0.1", port);
 
     Throwable refused = failure(c.ready());
     assertThat(refused).isInstanceOf(ConnectionFailedException.class);
@@ -55,47 +39,40 @@ class ReconnectTest {
         .isInstanceOf(ConnectionFailedException.class)
         .hasMessageContaining("next in");
 
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    ServerTransport server = new ServerTransport(boss, group, CONFIG, new Echo());
-    try {
-      server.bind("127.0.0.1", port);
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      boolean connected = false;
-      while (!connected && System.nanoTime() - end < 0) {
-        try {
-          c.ready().get(5, TimeUnit.SECONDS);
-          connected = true;
-        } catch (java.util.concurrent.ExecutionException e) {
-          Thread.sleep(20);
-        }
+    net.serve(new Echo(), port);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    boolean connected = false;
+    while (!connected && System.nanoTime() - end < 0) {
+      try {
+        c.ready().get(5, TimeUnit.SECONDS);
+        connected = true;
+      } catch (java.util.concurrent.ExecutionException e) {
+        Thread.sleep(20);
       }
-      assertThat(connected).as("reconnected within 10 s").isTrue();
-
-      CompletableFuture<Header> reply = new CompletableFuture<>();
-      c.send(
-          Header.newBuilder()
-              .setVersion(Frame.PROTOCOL_VERSION)
-              .setKind(Kind.KIND_REQUEST)
-              .setService("s")
-              .setMethod("m()"),
-          null,
-          new ResponseListener() {
-            @Override
-            public void onResponse(Frame response) {
-              reply.complete(response.header());
-              response.release();
-            }
-
-            @Override
-            public void onFailure(Throwable cause) {
-              reply.completeExceptionally(cause);
-            }
-          });
-      assertThat(reply.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(Status.STATUS_OK);
-    } finally {
-      server.close();
-      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
+    assertThat(connected).as("reconnected within 10 s").isTrue();
+
+    CompletableFuture<Header> reply = new CompletableFuture<>();
+    c.send(
+        Header.newBuilder()
+            .setVersion(Frame.PROTOCOL_VERSION)
+            .setKind(Kind.KIND_REQUEST)
+            .setService("s")
+            .setMethod("m()"),
+        null,
+        new ResponseListener() {
+          @Override
+          public void onResponse(Frame response) {
+            reply.complete(response.header());
+            response.release();
+          }
+
+          @Override
+          public void onFailure(Throwable cause) {
+            reply.completeExceptionally(cause);
+          }
+        });
+    assertThat(reply.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(Status.STATUS_OK);
   }
 
   private static Throwable failure(CompletableFuture<Void> f) throws InterruptedException {

@@ -5,40 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import java.net.InetSocketAddress;
+import io.farcall.runtime.testing.LoopbackTransports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A heartbeat that names a service asks the provider whether it serves it. */
 class ServiceHeartbeatTest {
   private static final TransportConfig CONFIG =
       new TransportConfig(1 << 20, Duration.ofSeconds(2), Duration.ofSeconds(10));
 
-  private EventLoopGroup boss;
-  private EventLoopGroup group;
-  private ServerTransport server;
-  private ClientTransport client;
+  @RegisterExtension final LoopbackTransports net = new LoopbackTransports(CONFIG);
+
   private Connection connection;
   private volatile Status healthOfServed = Status.STATUS_OK;
 
   @BeforeEach
   void start() throws Exception {
-    boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    server =
-        new ServerTransport(
-            boss,
-            group,
-            CONFIG,
+    int port =
+        net.serve(
             new RequestHandler() {
               @Override
               public void onRequest(ServerConnection c, Frame request) {
@@ -52,19 +42,10 @@ class ServiceHeartbeatTest {
               public Status health(String service) {
                 return service.equals("acme.Served") ? healthOfServed : Status.STATUS_NOT_FOUND;
               }
-            });
-    InetSocketAddress address = server.bind("127.0.0.1", 0);
-    client = new ClientTransport(group, CONFIG);
-    connection = client.connection("127.0.0.1", address.getPort());
+            },
+            0);
+    connection = net.client().connection("127.0.0.1", port);
     connection.ready().get(5, TimeUnit.SECONDS);
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
-    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   @Test
