@@ -1,7 +1,10 @@
 package io.farcall.runtime.testing;
 
+import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.transport.ClientTransport;
+import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.internal.transport.RequestHandler;
+import io.farcall.runtime.internal.transport.ResponseListener;
 import io.farcall.runtime.internal.transport.ServerTransport;
 import io.farcall.runtime.internal.transport.TransportConfig;
 import io.netty.channel.EventLoopGroup;
@@ -9,6 +12,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -67,5 +71,21 @@ public final class LoopbackTransports implements BeforeEachCallback, AfterEachCa
     ServerTransport server = new ServerTransport(boss, group, config, handler);
     servers.add(server);
     return server.bind("127.0.0.1", port).getPort();
+  }
+
+  /** A listener that completes {@code reply} with the header of the response, or its failure. */
+  public static ResponseListener headerInto(CompletableFuture<Header> reply) {
+    return new ResponseListener() {
+      @Override
+      public void onResponse(Frame response) {
+        reply.complete(response.header());
+        response.release();
+      }
+
+      @Override
+      public void onFailure(Throwable cause) {
+        reply.completeExceptionally(cause);
+      }
+    };
   }
 }

@@ -60,18 +60,7 @@ class ReconnectTest {
             .setService("s")
             .setMethod("m()"),
         null,
-        new ResponseListener() {
-          @Override
-          public void onResponse(Frame response) {
-            reply.complete(response.header());
-            response.release();
-          }
-
-          @Override
-          public void onFailure(Throwable cause) {
-            reply.completeExceptionally(cause);
-          }
-        });
+        LoopbackTransports.headerInto(reply));
     assertThat(reply.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(Status.STATUS_OK);
   }
 

@@ -51,7 +51,7 @@ class ServiceHeartbeatTest {
   @Test
   void aHeartbeatNamingAServedServiceIsAnsweredOkWithItsOwnRequestId() throws Exception {
     CompletableFuture<Header> reply = new CompletableFuture<>();
-    long id = connection.heartbeat("acme.Served", listener(reply));
+    long id = connection.heartbeat("acme.Served", LoopbackTransports.headerInto(reply));
 
     Header pong = reply.get(5, TimeUnit.SECONDS);
     assertThat(pong.getKind()).isEqualTo(Kind.KIND_HEARTBEAT);
@@ -64,7 +64,7 @@ class ServiceHeartbeatTest {
   @Test
   void aHeartbeatNamingAServiceNotServedThereIsAnsweredNotFound() throws Exception {
     CompletableFuture<Header> reply = new CompletableFuture<>();
-    connection.heartbeat("acme.Elsewhere", listener(reply));
+    connection.heartbeat("acme.Elsewhere", LoopbackTransports.headerInto(reply));
 
     Header pong = reply.get(5, TimeUnit.SECONDS);
     assertThat(pong.getStatus()).isEqualTo(Status.STATUS_NOT_FOUND);
@@ -75,7 +75,7 @@ class ServiceHeartbeatTest {
   void aProviderShuttingDownAnswersUnavailable() throws Exception {
     healthOfServed = Status.STATUS_UNAVAILABLE;
     CompletableFuture<Header> reply = new CompletableFuture<>();
-    connection.heartbeat("acme.Served", listener(reply));
+    connection.heartbeat("acme.Served", LoopbackTransports.headerInto(reply));
 
     assertThat(reply.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(Status.STATUS_UNAVAILABLE);
   }
@@ -85,7 +85,8 @@ class ServiceHeartbeatTest {
     List<CompletableFuture<Header>> replies = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       CompletableFuture<Header> reply = new CompletableFuture<>();
-      connection.heartbeat(i % 2 == 0 ? "acme.Served" : "acme.Other" + i, listener(reply));
+      connection.heartbeat(
+          i % 2 == 0 ? "acme.Served" : "acme.Other" + i, LoopbackTransports.headerInto(reply));
       replies.add(reply);
     }
     for (int i = 0; i < 50; i++) {
@@ -107,20 +108,5 @@ class ServiceHeartbeatTest {
           public void onCancel(ServerConnection c, long requestId) {}
         };
     assertThat(plain.health("acme.Served")).isEqualTo(Status.STATUS_NOT_FOUND);
-  }
-
-  private static ResponseListener listener(CompletableFuture<Header> reply) {
-    return new ResponseListener() {
-      @Override
-      public void onResponse(Frame response) {
-        reply.complete(response.header());
-        response.release();
-      }
-
-      @Override
-      public void onFailure(Throwable cause) {
-        reply.completeExceptionally(cause);
-      }
-    };
   }
 }
