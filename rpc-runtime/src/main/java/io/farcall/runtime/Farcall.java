@@ -94,7 +94,7 @@ public final class Farcall implements AutoCloseable {
           new HashedWheelTimer(
               new DefaultThreadFactory("farcall-timer", true), 10, TimeUnit.MILLISECONDS);
       this.callbackExecutor = BoundedPool.create("farcall-callback", settings.callbackThreads());
-      this.clientTransport = new ClientTransport(ioGroup, transportConfig());
+      this.clientTransport = new ClientTransport(ioGroup, transportConfig(), codec);
       this.clientResources =
           new ClientResources(
               clientTransport,
@@ -231,7 +231,7 @@ public final class Farcall implements AutoCloseable {
     executor = BoundedPool.create("farcall-exec", settings.executorThreads());
     dispatcher =
         new Dispatcher(codec, executor, settings.executorThreads(), settings.executorQueue());
-    server = new ServerTransport(bossGroup, ioGroup, transportConfig(), dispatcher);
+    server = new ServerTransport(bossGroup, ioGroup, transportConfig(), dispatcher, codec);
     serverAddress = server.bind(settings.listenHost(), settings.port());
     log.info("listening on {}", serverAddress);
   }

@@ -154,7 +154,8 @@ public final class FarcallOps implements AutoCloseable {
     ClientTransport transport =
         new ClientTransport(
             group,
-            new TransportConfig(MAX_FRAME_SIZE, timeout, timeout.plus(Duration.ofMinutes(1))));
+            new TransportConfig(MAX_FRAME_SIZE, timeout, timeout.plus(Duration.ofMinutes(1))),
+            null);
     try {
       List<CompletableFuture<PingResult>> pending = new ArrayList<>();
       for (Provider p : providers) {

@@ -8,9 +8,11 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
+import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
 import io.farcall.runtime.testing.ZooKeeperExtension;
@@ -221,7 +223,7 @@ class MalformedInputTest {
   private static byte[] arguments(BodyCodec codec, Object[] args, Class<?>[] types) {
     ByteBuf buf = Unpooled.buffer();
     try {
-      codec.writeArguments(buf, args, types);
+      codec.writeArguments(buf, args, types, PeerShapes.SAME);
       byte[] body = new byte[buf.readableBytes()];
       buf.readBytes(body);
       return body;
@@ -239,7 +241,7 @@ class MalformedInputTest {
 
   private static Header.Builder request(String service, String method) {
     return Header.newBuilder()
-        .setVersion(1)
+        .setVersion(Frame.PROTOCOL_VERSION)
         .setKind(Kind.KIND_REQUEST)
         .setRequestId(77)
         .setService(service)
@@ -257,24 +259,33 @@ class MalformedInputTest {
 
   private static void assertHeartbeatAnswered(Socket s) throws IOException {
     Header ping =
-        Header.newBuilder().setVersion(1).setKind(Kind.KIND_HEARTBEAT).setRequestId(5).build();
+        Header.newBuilder()
+            .setVersion(Frame.PROTOCOL_VERSION)
+            .setKind(Kind.KIND_HEARTBEAT)
+            .setRequestId(5)
+            .build();
     s.getOutputStream().write(frame(ping.toByteArray(), new byte[0]));
     Header pong = readFrameHeader(s.getInputStream());
     assertThat(pong.getKind()).isEqualTo(Kind.KIND_HEARTBEAT);
     assertThat(pong.getRequestId()).isEqualTo(5);
   }
 
+  /** The header of the next frame other than the provider's hello (its type shapes). */
   private static Header readFrameHeader(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
-    int length = data.readInt();
-    byte[] frame = new byte[length];
-    data.readFully(frame);
-    CodedInputStream cin = CodedInputStream.newInstance(frame);
-    int headerLength = cin.readRawVarint32();
-    int limit = cin.pushLimit(headerLength);
-    Header h = Header.parseFrom(cin);
-    cin.popLimit(limit);
-    return h;
+    while (true) {
+      int length = data.readInt();
+      byte[] frame = new byte[length];
+      data.readFully(frame);
+      CodedInputStream cin = CodedInputStream.newInstance(frame);
+      int headerLength = cin.readRawVarint32();
+      int limit = cin.pushLimit(headerLength);
+      Header h = Header.parseFrom(cin);
+      cin.popLimit(limit);
+      if (h.getKind() != Kind.KIND_HELLO) {
+        return h;
+      }
+    }
   }
 
   private static void assertClosedByPeer(Socket s) {

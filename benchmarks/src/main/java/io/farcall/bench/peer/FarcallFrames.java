@@ -4,6 +4,7 @@ import com.google.protobuf.CodedOutputStream;
 import io.farcall.bench.model.UserService;
 import io.farcall.bench.model.Users;
 import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
@@ -76,8 +77,10 @@ final class FarcallFrames {
             .setStatus(Status.STATUS_OK)
             .build();
     Object value = replyValue(name, args);
-    byte[] req = frame(request, b -> codec.writeArguments(b, args, m.getParameterTypes()));
-    byte[] rep = frame(response, b -> codec.writeValue(b, value, m.getReturnType()));
+    byte[] req =
+        frame(request, b -> codec.writeArguments(b, args, m.getParameterTypes(), PeerShapes.SAME));
+    byte[] rep =
+        frame(response, b -> codec.writeValue(b, value, m.getReturnType(), PeerShapes.SAME));
     byte[][] grown = Arrays.copyOf(replies, replies.length + 1);
     grown[replies.length] = rep;
     Pair p = new Pair(replies.length, req, rep);

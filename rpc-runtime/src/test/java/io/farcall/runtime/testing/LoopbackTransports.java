@@ -44,7 +44,7 @@ public final class LoopbackTransports implements BeforeEachCallback, AfterEachCa
   public void beforeEach(ExtensionContext context) {
     boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    client = new ClientTransport(group, config);
+    client = new ClientTransport(group, config, null);
   }
 
   @Override
@@ -68,7 +68,7 @@ public final class LoopbackTransports implements BeforeEachCallback, AfterEachCa
    * @return the port it listens on
    */
   public int serve(RequestHandler handler, int port) {
-    ServerTransport server = new ServerTransport(boss, group, config, handler);
+    ServerTransport server = new ServerTransport(boss, group, config, handler, null);
     servers.add(server);
     return server.bind("127.0.0.1", port).getPort();
   }

@@ -12,6 +12,7 @@ import io.farcall.bench.model.UserService;
 import io.farcall.bench.model.Users;
 import io.farcall.bench.peer.Protos;
 import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.codec.PeerShapes;
 import io.netty.buffer.ByteBuf;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -97,7 +98,8 @@ public class CodecBenchmark {
             id,
             System.currentTimeMillis() * 1000 + 5_000_000,
             5_000_000,
-            b -> codec.writeArguments(b, args, method.getParameterTypes()));
+            (b, peer) -> codec.writeArguments(b, args, method.getParameterTypes(), peer),
+            PeerShapes.SAME);
     Object[] decodedArgs;
     long decodedId;
     Frame in = FrameDecoder.parse(request.skipBytes(4));
@@ -110,7 +112,10 @@ public class CodecBenchmark {
     }
     ByteBuf reply =
         encoder.encodeOkResponse(
-            Frame.HEAP, decodedId, b -> codec.writeValue(b, value, method.getReturnType()));
+            Frame.HEAP,
+            decodedId,
+            (b, peer) -> codec.writeValue(b, value, method.getReturnType(), peer),
+            PeerShapes.SAME);
     Frame out = FrameDecoder.parse(reply.skipBytes(4));
     try {
       Object result = codec.readValue(out.body(), method.getReturnType());

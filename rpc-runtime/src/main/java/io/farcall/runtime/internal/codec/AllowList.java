@@ -29,8 +29,20 @@ final class AllowList {
   /** Hashed ids stay below this, so a class id is at most a 4-byte varint. */
   static final int ID_LIMIT = 1 << 28;
 
-  /** One allowed class as Kryo registers it; {@code serializer} null means Kryo's default. */
-  record Entry(Class<?> type, int id, Function<Kryo, Serializer<?>> serializer) {}
+  /**
+   * One allowed class as Kryo registers it.
+   *
+   * @param serializer null means Kryo's default
+   * @param shape what its positional encoding depends on, or null if nothing that can differ
+   *     between versions (JDK types other than enums, arrays, collections)
+   * @param index its position in {@link #entries()}
+   */
+  record Entry(
+      Class<?> type,
+      int id,
+      Function<Kryo, Serializer<?>> serializer,
+      TypeShape shape,
+      int index) {}
 
   private final ToIntFunction<Class<?>> idFunction;
   private final Map<Integer, Class<?>> classById = new HashMap<>();
@@ -81,10 +93,17 @@ final class AllowList {
       }
       newById.put(id, type);
     }
-    List<Entry> newEntries = new ArrayList<>();
+    List<Entry> unchecked = new ArrayList<>();
     newById.forEach(
-        (id, type) -> newEntries.add(new Entry(type, id, JdkTypes.serializerFor(type))));
-    PooledKryo.checkSerializable(newEntries);
+        (id, type) ->
+            unchecked.add(
+                new Entry(
+                    type,
+                    id,
+                    JdkTypes.serializerFor(type),
+                    null,
+                    entries.size() + unchecked.size())));
+    List<Entry> newEntries = PooledKryo.checkSerializable(unchecked);
     for (Entry entry : newEntries) {
       classById.put(entry.id(), entry.type());
       entryByClass.put(entry.type(), entry);

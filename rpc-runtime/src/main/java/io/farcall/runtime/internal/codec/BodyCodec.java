@@ -106,10 +106,12 @@ public final class BodyCodec {
    * Appends the arguments of a call.
    *
    * @param args the arguments, or null for a method without parameters
+   * @param peer what the receiver told about its types: decides which values travel positionally
    * @throws IllegalArgumentException if the arguments do not match the parameter types, or an
    *     argument holds a class that is not allowed; nothing is appended then
    */
-  public void writeArguments(ByteBuf out, Object[] args, Class<?>[] parameterTypes) {
+  public void writeArguments(
+      ByteBuf out, Object[] args, Class<?>[] parameterTypes, PeerShapes peer) {
     int count = args == null ? 0 : args.length;
     if (count != parameterTypes.length) {
       throw new IllegalArgumentException(
@@ -117,6 +119,7 @@ public final class BodyCodec {
     }
     encode(
         out,
+        peer,
         (kryo, output, values, types) -> {
           for (int i = 0; i < types.length; i++) {
             try {
@@ -155,12 +158,14 @@ public final class BodyCodec {
    *
    * @param declaredType the method's return type, a future's element type, or {@code Object.class}
    *     when unknown; the reader must pass the same
+   * @param peer what the receiver told about its types: decides which values travel positionally
    * @throws IllegalArgumentException if the value is not of the declared type or holds a class that
    *     is not allowed; nothing is appended then
    */
-  public void writeValue(ByteBuf out, Object value, Class<?> declaredType) {
+  public void writeValue(ByteBuf out, Object value, Class<?> declaredType, PeerShapes peer) {
     encode(
         out,
+        peer,
         (kryo, output, v, type) -> {
           try {
             writeTyped(kryo, output, v, type);
@@ -185,16 +190,47 @@ public final class BodyCodec {
   /**
    * Appends an exception as data. Never fails because of the exception itself: a field value that
    * cannot be encoded is left out, and cycles and very deep cause trees are cut.
+   *
+   * @param peer what the receiver told about its types: decides which field values travel
+   *     positionally
    */
-  public void writeError(ByteBuf out, Throwable error) {
+  public void writeError(ByteBuf out, Throwable error, PeerShapes peer) {
     PooledKryo pooled = obtain();
     ThrowableData data;
     try {
+      pooled.writingTo(peer.sameAs(allowList.entries()));
       data = ThrowableData.capture(error, e -> encodeFields(pooled, e));
     } finally {
       pool.free(pooled);
     }
-    encode(out, (kryo, output, d, unused) -> kryo.writeObject(output, d), data, null);
+    encode(out, peer, (kryo, output, d, unused) -> kryo.writeObject(output, d), data, null);
+  }
+
+  // ---- what a peer is told about this side's types ----
+
+  /**
+   * Changes whenever {@link #writeShapes} would write more: a connection tells its peer again when
+   * it does.
+   */
+  public int shapesVersion() {
+    return allowList.entries().size();
+  }
+
+  /**
+   * Appends this side's shape table, which a peer reads with {@link #readShapes} to know which
+   * values it may write positionally to this side.
+   */
+  public void writeShapes(ByteBuf out) {
+    PeerShapes.writeTable(out, allowList.entries());
+  }
+
+  /**
+   * Reads the shape table a peer sent.
+   *
+   * @throws BodyDecodingException if it is malformed, truncated or implausibly large
+   */
+  public static PeerShapes readShapes(ByteBuf in) {
+    return PeerShapes.readTable(in);
   }
 
   /**
@@ -220,7 +256,7 @@ public final class BodyCodec {
             throw new BodyDecodingException("error body holds no exception");
           }
           return new ThrowableRebuilder(
-                  declaredExceptionTypes, loader, blob -> decodeFields(pooled, blob))
+                  declaredExceptionTypes, loader, (blob, type) -> decodeFields(pooled, blob, type))
               .rebuild(data);
         },
         null);
@@ -239,11 +275,12 @@ public final class BodyCodec {
     T read(PooledKryo pooled, A a);
   }
 
-  private <A, B> void encode(ByteBuf out, BodyWriter<A, B> writer, A a, B b) {
+  private <A, B> void encode(ByteBuf out, PeerShapes peer, BodyWriter<A, B> writer, A a, B b) {
     PooledKryo pooled = obtain();
     int writerIndex = out.writerIndex();
     boolean written = false;
     try {
+      pooled.writingTo(peer.sameAs(allowList.entries()));
       pooled.sink.target = out;
       pooled.output.setOutputStream(pooled.sink);
       writer.write(pooled.kryo, pooled.output, a, b);
@@ -299,6 +336,11 @@ public final class BodyCodec {
   /**
    * A value whose declared type admits only that exact class goes without a class id; both sides
    * know the declared type. Anything else carries its (allowed) class id.
+   *
+   * <p>For a declared type of the application's own (a class or an array of one), what is written
+   * does not depend on whether the class is final, which two versions may disagree on: a null is a
+   * 0, a value of exactly the declared class a 1 and then the value, any other its class id (at
+   * least 2) and then the value.
    */
   private static void writeTyped(Kryo kryo, Output output, Object value, Class<?> declaredType) {
     if (declaredType == void.class || declaredType == Void.class) {
@@ -313,6 +355,15 @@ public final class BodyCodec {
         throw new IllegalArgumentException("null for primitive " + declaredType.getName());
       }
       kryo.writeObject(output, value);
+    } else if (!JdkTypes.isJdk(declaredType)) {
+      if (value == null) {
+        output.writeByte(Kryo.NULL);
+      } else if (value.getClass() == declaredType) {
+        output.writeByte(Kryo.NOT_NULL);
+        kryo.writeObject(output, value);
+      } else {
+        kryo.writeClassAndObject(output, value);
+      }
     } else if (isExact(declaredType)) {
       kryo.writeObjectOrNull(output, value, declaredType);
     } else {
@@ -334,6 +385,17 @@ public final class BodyCodec {
     Object value;
     if (declaredType.isPrimitive()) {
       value = kryo.readObject(input, declaredType);
+    } else if (!JdkTypes.isJdk(declaredType)) {
+      int start = input.position();
+      int code = input.readVarInt(true);
+      if (code == Kryo.NULL) {
+        value = null;
+      } else if (code == Kryo.NOT_NULL) {
+        value = kryo.readObject(input, declaredType);
+      } else {
+        input.setPosition(start);
+        value = kryo.readClassAndObject(input);
+      }
     } else if (isExact(declaredType)) {
       value = kryo.readObjectOrNull(input, declaredType);
     } else {
@@ -367,7 +429,11 @@ public final class BodyCodec {
 
   // ---- exception fields ----
 
-  /** Encodes an allowed exception's own fields: (name, value)* then a null name; null if none. */
+  /**
+   * Encodes an allowed exception's own fields as {@link ShapedSerializer} writes members by name
+   * (name, length, value with its class id), then a null name; null if it has none that travel. A
+   * field whose value cannot be encoded is left out.
+   */
   private byte[] encodeFields(PooledKryo pooled, Throwable error) {
     if (!allowList.sendsFieldsOf(error.getClass())) {
       return null;
@@ -375,39 +441,64 @@ public final class BodyCodec {
     Output output = pooled.fieldOutput;
     output.reset();
     for (Map.Entry<String, Field> field : ExceptionFields.of(error.getClass()).entrySet()) {
-      int start = output.position();
+      Output value = pooled.enterByName();
       try {
-        Object value = field.getValue().get(error);
+        pooled.kryo.writeClassAndObject(value, field.getValue().get(error));
         output.writeString(field.getKey());
-        pooled.kryo.writeClassAndObject(output, value);
+        output.writeVarInt(value.position(), true);
+        output.writeBytes(value.getBuffer(), 0, value.position());
       } catch (IllegalAccessException | RuntimeException e) {
-        output.setPosition(start);
         pooled.recover();
         logger.debug(
             "Field {} of {} cannot travel and is left out",
             field.getKey(),
             error.getClass().getName(),
             e);
+      } finally {
+        pooled.exitByName();
       }
     }
     output.writeString(null);
     return output.toBytes();
   }
 
-  /** Decodes what {@link #encodeFields} wrote; if it cannot, the exception arrives without them. */
-  private static Map<String, Object> decodeFields(PooledKryo pooled, byte[] blob) {
+  /**
+   * Decodes what {@link #encodeFields} wrote, for the fields {@code type} has here, each fitted to
+   * its type here: a field this side lacks is skipped unread.
+   *
+   * @throws BodyDecodingException naming the field whose value does not decode here or does not fit
+   *     its type (see {@link ValueConversion})
+   */
+  private static Map<String, Object> decodeFields(PooledKryo pooled, byte[] blob, Class<?> type) {
+    Map<String, Field> declared = ExceptionFields.of(type);
     Map<String, Object> fields = new LinkedHashMap<>();
     BoundedInput input = pooled.fieldInput;
     input.setBuffer(blob);
     try {
       for (String name = input.readString(); name != null; name = input.readString()) {
-        fields.put(name, pooled.kryo.readClassAndObject(input));
+        int length = input.readVarInt(true);
+        BoundedInput.checkCount(input, length);
+        int end = input.position() + length;
+        Field field = declared.get(name);
+        if (field == null) {
+          input.setPosition(end);
+          continue;
+        }
+        input.setLimit(end);
+        Object value = pooled.kryo.readClassAndObject(input);
+        input.setLimit(blob.length);
+        String where = "field '" + name + "' of " + type.getName();
+        if (input.position() != end) {
+          throw new BodyDecodingException(
+              where + " does not decode to the length it was sent with");
+        }
+        fields.put(
+            name, ValueConversion.fit(value, field.getType(), field.getGenericType(), where));
       }
       return fields;
     } catch (RuntimeException e) {
       pooled.recover();
-      logger.debug("Exception fields do not decode here and are left out", e);
-      return Map.of();
+      throw decodingFailure(e);
     } finally {
       input.setBuffer(PooledKryo.EMPTY);
     }

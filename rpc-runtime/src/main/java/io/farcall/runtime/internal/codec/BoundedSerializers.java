@@ -72,6 +72,55 @@ final class BoundedSerializers {
   }
 
   /**
+   * An array of the application's own class: every element with its class id, so that what is
+   * written does not depend on whether the class is final, which two versions may disagree on
+   * (Kryo's array serializer leaves the ids out for a final component type).
+   */
+  static final class UserArraySerializer extends com.esotericsoftware.kryo.Serializer<Object[]> {
+    private final Class<?> componentType;
+
+    UserArraySerializer(Class<?> arrayType) {
+      super(true);
+      this.componentType = arrayType.getComponentType();
+    }
+
+    @Override
+    public void write(Kryo kryo, com.esotericsoftware.kryo.io.Output output, Object[] array) {
+      if (array == null) {
+        output.writeVarInt(Kryo.NULL, true);
+        return;
+      }
+      output.writeVarInt(array.length + 1, true);
+      for (Object element : array) {
+        kryo.writeClassAndObject(output, element);
+      }
+    }
+
+    @Override
+    public Object[] read(Kryo kryo, Input input, Class type) {
+      int length = input.readVarInt(true) - 1;
+      if (length < 0) {
+        return null;
+      }
+      BoundedInput.checkCount(input, length);
+      Object[] array = (Object[]) java.lang.reflect.Array.newInstance(componentType, length);
+      kryo.reference(array);
+      for (int i = 0; i < length; i++) {
+        Object element = kryo.readClassAndObject(input);
+        if (element != null && !componentType.isInstance(element)) {
+          throw new BodyDecodingException(
+              "an element of a "
+                  + componentType.getName()
+                  + "[] arrived as a "
+                  + element.getClass().getName());
+        }
+        array[i] = element;
+      }
+      return array;
+    }
+  }
+
+  /**
    * A collection read into a plain JDK collection and then wrapped: for {@code List.of(..)} and
    * {@code Collections.unmodifiable*(..)}, whose classes have no usable constructor.
    */

@@ -10,6 +10,7 @@ import io.farcall.runtime.internal.codec.BoundedSerializers.BoundedArraysAsListS
 import io.farcall.runtime.internal.codec.BoundedSerializers.BoundedCollectionSerializer;
 import io.farcall.runtime.internal.codec.BoundedSerializers.BoundedMapSerializer;
 import io.farcall.runtime.internal.codec.BoundedSerializers.BoundedObjectArraySerializer;
+import io.farcall.runtime.internal.codec.BoundedSerializers.UserArraySerializer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
@@ -162,7 +163,9 @@ final class JdkTypes {
       return special;
     }
     if (type.isArray() && !type.getComponentType().isPrimitive()) {
-      return kryo -> new BoundedObjectArraySerializer(kryo, type);
+      return isJdk(type)
+          ? kryo -> new BoundedObjectArraySerializer(kryo, type)
+          : kryo -> new UserArraySerializer(type);
     }
     boolean plainJdk = PLAIN_COLLECTIONS.contains(type) || PLAIN_MAPS.contains(type);
     boolean userType = !isJdk(type);

@@ -7,6 +7,7 @@ import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import io.netty.buffer.ByteBuf;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
@@ -48,6 +49,17 @@ final class PooledKryo {
 
   private int registered;
 
+  /** For the body being written: which entries (by index) its peer has in the same shape. */
+  private boolean[] peerSame = new boolean[0];
+
+  /** Where by-name values are written before their length is known, one per nesting level. */
+  private final List<Output> byNameOutputs = new ArrayList<>();
+
+  private int byNameDepth;
+
+  /** A by-name scratch output larger than this is not kept for the next body. */
+  private static final int MAX_KEPT_BY_NAME = 64 * 1024;
+
   PooledKryo() {
     kryo.setRegistrationRequired(true);
     kryo.setReferences(false);
@@ -76,20 +88,57 @@ final class PooledKryo {
           entry.serializer() == null
               ? kryo.getDefaultSerializer(entry.type())
               : entry.serializer().apply(kryo);
+      if (entry.shape() != null) {
+        serializer =
+            entry.type().isEnum()
+                ? new ShapedEnumSerializer(this, entry)
+                : new ShapedSerializer(this, entry, serializer);
+      }
       kryo.register(entry.type(), serializer, entry.id());
     }
     registered = entries.size();
   }
 
+  /** Sets what the peer of the next body written knows: see {@link PeerShapes#sameAs}. */
+  void writingTo(boolean[] same) {
+    peerSame = same;
+  }
+
+  /** Whether the peer of the body being written has the same shape of entry {@code index}. */
+  boolean writesPositionally(int index) {
+    boolean[] same = peerSame;
+    return index < same.length && same[index];
+  }
+
+  /** An empty output for one by-name value; {@link #exitByName} when it has been copied out. */
+  Output enterByName() {
+    if (byNameDepth == byNameOutputs.size()) {
+      byNameOutputs.add(new Output(256, -1));
+    }
+    Output out = byNameOutputs.get(byNameDepth++);
+    out.reset();
+    return out;
+  }
+
+  void exitByName() {
+    byNameDepth--;
+    if (byNameOutputs.get(byNameDepth).getBuffer().length > MAX_KEPT_BY_NAME) {
+      byNameOutputs.set(byNameDepth, new Output(256, -1));
+    }
+  }
+
   /**
    * Checks that Kryo can serialize the classes about to be allowed, so that a class it cannot
-   * handle is refused when it is allowed, not on every later call. JDK classes must have a
-   * serializer of their own: a field-by-field one would need access to JDK internals.
+   * handle is refused when it is allowed, not on every later call, and works out each one's shape.
+   * JDK classes must have a serializer of their own: a field-by-field one would need access to JDK
+   * internals.
    *
+   * @return the entries with their shapes
    * @throws IllegalArgumentException naming the first class that cannot be serialized
    */
-  static void checkSerializable(Iterable<AllowList.Entry> entries) {
+  static List<AllowList.Entry> checkSerializable(List<AllowList.Entry> entries) {
     Kryo probe = new PooledKryo().kryo;
+    List<AllowList.Entry> shaped = new ArrayList<>(entries.size());
     for (AllowList.Entry entry : entries) {
       Serializer<?> serializer;
       try {
@@ -108,7 +157,15 @@ final class PooledKryo {
                 + " cannot be allowed: Kryo has no serializer for it that works without access to"
                 + " JDK internals");
       }
+      shaped.add(
+          new AllowList.Entry(
+              entry.type(),
+              entry.id(),
+              entry.serializer(),
+              TypeShape.of(entry.type(), serializer),
+              entry.index()));
     }
+    return shaped;
   }
 
   /**

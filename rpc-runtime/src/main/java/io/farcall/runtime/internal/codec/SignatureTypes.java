@@ -165,7 +165,7 @@ final class SignatureTypes {
   }
 
   /** The runtime class of a type: {@code List<User>[]} is {@code List[]}. */
-  private static Class<?> erasure(Type type) {
+  static Class<?> erasure(Type type) {
     if (type instanceof Class<?> c) {
       return c;
     }

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -56,16 +56,17 @@ final class ThrowableRebuilder {
 
   private final Class<?>[] declaredTypes;
   private final ClassLoader loader;
-  private final Function<byte[], Map<String, Object>> fieldDecoder;
+  private final BiFunction<byte[], Class<?>, Map<String, Object>> fieldDecoder;
 
   /**
-   * @param fieldDecoder decodes a {@link ThrowableData#fields()} blob; returns an empty map when it
-   *     cannot
+   * @param fieldDecoder decodes a {@link ThrowableData#fields()} blob into the values of the fields
+   *     the given class has here, each of the field's type; throws {@link BodyDecodingException} if
+   *     a value does not fit its field
    */
   ThrowableRebuilder(
       Class<?>[] declaredTypes,
       ClassLoader loader,
-      Function<byte[], Map<String, Object>> fieldDecoder) {
+      BiFunction<byte[], Class<?>, Map<String, Object>> fieldDecoder) {
     this.declaredTypes = declaredTypes == null ? new Class<?>[0] : declaredTypes;
     this.loader = loader;
     this.fieldDecoder = fieldDecoder;
@@ -77,12 +78,25 @@ final class ThrowableRebuilder {
     }
     Throwable cause = data.cause() == null ? null : rebuild(data.cause());
     Class<?> type = resolve(data.type());
-    Map<String, Object> fields =
-        type == null || data.fields() == null ? Map.of() : fieldDecoder.apply(data.fields());
+    Map<String, Object> fields = Map.of();
+    BodyDecodingException unmapped = null;
+    if (type != null && data.fields() != null) {
+      try {
+        fields = fieldDecoder.apply(data.fields(), type);
+      } catch (BodyDecodingException e) {
+        // Not the exception it was without the fields' values: a RemoteException that says why.
+        unmapped =
+            new BodyDecodingException("its fields cannot be rebuilt here: " + e.getMessage());
+        type = null;
+      }
+    }
     Throwable rebuilt = type == null ? null : instantiate(type, data.message(), cause, fields);
     if (rebuilt == null) {
       rebuilt = new RemoteException(data.type(), data.message());
       attachCause(rebuilt, cause);
+      if (unmapped != null) {
+        rebuilt.addSuppressed(unmapped);
+      }
     } else {
       setFields(rebuilt, fields);
     }

@@ -4,8 +4,10 @@ import io.farcall.ConnectionFailedException;
 import io.farcall.DeadlineExceededException;
 import io.farcall.NoProviderException;
 import io.farcall.RpcException;
+import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Status;
 import io.farcall.runtime.internal.discovery.Endpoint;
+import io.farcall.runtime.internal.transport.BodyWriter;
 import io.farcall.runtime.internal.transport.Connection;
 import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.internal.transport.ResponseListener;
@@ -19,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 /**
  * One remote call, from its first attempt to its outcome. The steps a call goes through are all
@@ -319,7 +320,7 @@ final class ClientCall {
    * One try on one provider; counts as outstanding there until it ends, exactly once. Writes the
    * call's arguments as the request body.
    */
-  private final class Attempt implements ResponseListener, Consumer<ByteBuf> {
+  private final class Attempt implements ResponseListener, BodyWriter {
     final Endpoint endpoint;
     final Connection connection;
     private final ProviderHealth.Stats stats;
@@ -369,8 +370,8 @@ final class ClientCall {
     }
 
     @Override
-    public void accept(ByteBuf body) {
-      invoker.codec.writeArguments(body, args, method.parameterTypes());
+    public void write(ByteBuf body, PeerShapes peer) {
+      invoker.codec.writeArguments(body, args, method.parameterTypes(), peer);
     }
 
     @Override

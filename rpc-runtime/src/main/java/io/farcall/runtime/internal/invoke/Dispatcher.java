@@ -1,9 +1,11 @@
 package io.farcall.runtime.internal.invoke;
 
 import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
+import io.farcall.runtime.internal.transport.BodyWriter;
 import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.internal.transport.RequestHandler;
 import io.farcall.runtime.internal.transport.ServerConnection;
@@ -20,7 +22,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -300,7 +301,7 @@ public final class Dispatcher implements RequestHandler {
    * One request accepted for execution. Writes its reply's value as the reply body (so that a reply
    * costs no lambda).
    */
-  private final class ServerCall implements Runnable, CallContext.Served, Consumer<ByteBuf> {
+  private final class ServerCall implements Runnable, CallContext.Served, BodyWriter {
     final ServerConnection conn;
     final long requestId;
     private final Frame request;
@@ -425,7 +426,7 @@ public final class Dispatcher implements RequestHandler {
         reply(
             Status.STATUS_APPLICATION_ERROR,
             error.getClass().getName(),
-            buf -> codec.writeError(buf, error));
+            (buf, peer) -> codec.writeError(buf, error, peer));
       } catch (RuntimeException e) {
         log.warn("cannot send the exception of {}: {}", method.descriptor(), e.toString());
         reply(
@@ -436,8 +437,8 @@ public final class Dispatcher implements RequestHandler {
     }
 
     @Override
-    public void accept(ByteBuf body) {
-      codec.writeValue(body, value, method.descriptor().valueType());
+    public void write(ByteBuf body, PeerShapes peer) {
+      codec.writeValue(body, value, method.descriptor().valueType(), peer);
     }
 
     @Override
@@ -463,7 +464,7 @@ public final class Dispatcher implements RequestHandler {
       }
     }
 
-    private void reply(Status status, String message, Consumer<ByteBuf> body) {
+    private void reply(Status status, String message, BodyWriter body) {
       // Free the slot before the reply can reach the caller, so its next call finds it free.
       release();
       if (oneway || cancelled) {

@@ -1,5 +1,6 @@
 package io.farcall.runtime.internal.transport;
 
+import io.farcall.runtime.internal.codec.BodyCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelInitializer;
@@ -20,12 +21,18 @@ import java.util.concurrent.TimeUnit;
 public final class ClientTransport implements AutoCloseable {
   private final Bootstrap bootstrap;
   private final FrameEncoder encoder;
+  private final BodyCodec shapes;
   private final Duration heartbeatInterval;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  public ClientTransport(EventLoopGroup group, TransportConfig config) {
+  /**
+   * @param shapes the codec whose type shapes providers are told when a connection opens; null for
+   *     a transport that sends no bodies (heartbeats only)
+   */
+  public ClientTransport(EventLoopGroup group, TransportConfig config, BodyCodec shapes) {
     this.encoder = new FrameEncoder(config.maxFrameSize());
+    this.shapes = shapes;
     this.heartbeatInterval = config.heartbeatInterval();
     long heartbeatMillis = config.heartbeatInterval().toMillis();
     this.bootstrap =
@@ -59,7 +66,8 @@ public final class ClientTransport implements AutoCloseable {
   public Connection connection(String host, int port) {
     checkOpen();
     return connections.computeIfAbsent(
-        host + ":" + port, k -> new Connection(host, port, bootstrap, encoder, heartbeatInterval));
+        host + ":" + port,
+        k -> new Connection(host, port, bootstrap, encoder, shapes, heartbeatInterval));
   }
 
   /** Throws {@link IllegalStateException} once the transport is closed. */

@@ -1,6 +1,8 @@
 package io.farcall.runtime.internal.transport;
 
 import io.farcall.ConnectionFailedException;
+import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.netty.bootstrap.Bootstrap;
@@ -20,7 +22,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -42,6 +43,7 @@ public final class Connection {
   private final int port;
   private final Bootstrap bootstrap;
   private final FrameEncoder encoder;
+  private final BodyCodec shapes;
   private final long heartbeatNanos;
   private final AtomicLong nextRequestId = new AtomicLong();
 
@@ -56,11 +58,22 @@ public final class Connection {
   private long nextAttemptNanos;
   private Throwable lastFailure;
 
-  Connection(String host, int port, Bootstrap bootstrap, FrameEncoder encoder, Duration heartbeat) {
+  /**
+   * @param shapes the codec whose shape table the provider is told (see {@link PeerShapes}); null
+   *     for connections that carry no bodies (the command line's pings)
+   */
+  Connection(
+      String host,
+      int port,
+      Bootstrap bootstrap,
+      FrameEncoder encoder,
+      BodyCodec shapes,
+      Duration heartbeat) {
     this.host = host;
     this.port = port;
     this.bootstrap = bootstrap;
     this.encoder = encoder;
+    this.shapes = shapes;
     this.heartbeatNanos = heartbeat.toNanos();
   }
 
@@ -131,6 +144,7 @@ public final class Connection {
         lastFailure = null;
         Link link = new Link(f.channel());
         f.channel().pipeline().addLast(link);
+        link.hello.tell();
         current = link;
         ScheduledFuture<?> beat =
             f.channel()
@@ -175,16 +189,18 @@ public final class Connection {
    * it for the event loop. The listener hears the reply or the failure. Returns the request id, to
    * {@link #cancel} it. Encoding failures are thrown to the caller; nothing is sent then.
    */
-  public long send(Header.Builder header, Consumer<ByteBuf> body, ResponseListener listener) {
+  public long send(Header.Builder header, BodyWriter body, ResponseListener listener) {
     Link link = current;
     if (link == null) {
       return notOpen(listener);
     }
+    link.hello.tell();
     long id = nextRequestId.incrementAndGet();
     return enqueue(
         link,
         id,
-        encoder.encode(link.writes.allocator(), header.setRequestId(id).build(), body),
+        encoder.encode(
+            link.writes.allocator(), header.setRequestId(id).build(), body, link.hello.peer()),
         listener);
   }
 
@@ -196,18 +212,25 @@ public final class Connection {
       RequestKey key,
       long deadlineUnixMicros,
       long timeoutMicros,
-      Consumer<ByteBuf> body,
+      BodyWriter body,
       ResponseListener listener) {
     Link link = current;
     if (link == null) {
       return notOpen(listener);
     }
+    link.hello.tell();
     long id = nextRequestId.incrementAndGet();
     return enqueue(
         link,
         id,
         encoder.encodeRequest(
-            link.writes.allocator(), key, id, deadlineUnixMicros, timeoutMicros, body),
+            link.writes.allocator(),
+            key,
+            id,
+            deadlineUnixMicros,
+            timeoutMicros,
+            body,
+            link.hello.peer()),
         listener);
   }
 
@@ -287,8 +310,7 @@ public final class Connection {
                 .setVersion(Frame.PROTOCOL_VERSION)
                 .setKind(Kind.KIND_CANCEL)
                 .setRequestId(requestId)
-                .build(),
-            null),
+                .build()),
         null);
     link.closeIfDrained();
     return true;
@@ -318,10 +340,14 @@ public final class Connection {
     final Map<Long, ResponseListener> pending = new ConcurrentHashMap<>();
     private volatile boolean goingAway;
 
+    /** What this side and the provider on this channel told each other of their types. */
+    final Hello hello;
+
     Link(Channel channel) {
       super(Frame.class, false);
       this.channel = channel;
       this.writes = new WriteQueue(channel);
+      this.hello = new Hello(shapes, encoder, writes);
     }
 
     void closed() {
@@ -364,6 +390,11 @@ public final class Connection {
           closeIfDrained();
           return;
         }
+      } else if (kind == Kind.KIND_HELLO) {
+        if (!hello.hear(frame, address())) {
+          ctx.close();
+        }
+        return;
       } else if (kind == Kind.KIND_GOAWAY) {
         log.debug("{} is going away", address());
         goingAway = true;
@@ -389,8 +420,7 @@ public final class Connection {
                 Header.newBuilder()
                     .setVersion(Frame.PROTOCOL_VERSION)
                     .setKind(Kind.KIND_HEARTBEAT)
-                    .build(),
-                null),
+                    .build()),
             null);
       }
     }

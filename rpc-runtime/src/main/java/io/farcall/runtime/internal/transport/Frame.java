@@ -21,7 +21,7 @@ import java.io.IOException;
  */
 public final class Frame extends DefaultByteBufHolder {
   /** The protocol version this side speaks and accepts (the header's {@code version}). */
-  public static final int PROTOCOL_VERSION = 1;
+  public static final int PROTOCOL_VERSION = 2;
 
   /**
    * Unpooled heap buffers, for frames made on one thread and freed on another: the garbage

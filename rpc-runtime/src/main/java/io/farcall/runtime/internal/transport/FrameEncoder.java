@@ -2,12 +2,12 @@ package io.farcall.runtime.internal.transport;
 
 import com.google.protobuf.CodedOutputStream;
 import io.farcall.RpcException;
+import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
-import java.util.function.Consumer;
 
 /**
  * Builds one frame in a buffer from the allocator the caller names: {@code length | header length |
@@ -43,7 +43,8 @@ public final class FrameEncoder {
    * at the buffer's writer index. Throws {@link RpcException} if the frame would exceed the maximum
    * frame size, which the peer would refuse.
    */
-  public ByteBuf encode(ByteBufAllocator alloc, Header header, Consumer<ByteBuf> bodyWriter) {
+  public ByteBuf encode(
+      ByteBufAllocator alloc, Header header, BodyWriter bodyWriter, PeerShapes peer) {
     int headerSize = header.getSerializedSize();
     ByteBuf buf = begin(alloc, headerSize);
     try {
@@ -60,7 +61,12 @@ public final class FrameEncoder {
       discard(alloc, buf);
       throw e;
     }
-    return finish(alloc, buf, bodyWriter);
+    return finish(alloc, buf, bodyWriter, peer);
+  }
+
+  /** A frame without a body. */
+  public ByteBuf encode(ByteBufAllocator alloc, Header header) {
+    return encode(alloc, header, null, PeerShapes.UNKNOWN);
   }
 
   /**
@@ -74,7 +80,8 @@ public final class FrameEncoder {
       long requestId,
       long deadlineUnixMicros,
       long timeoutMicros,
-      Consumer<ByteBuf> bodyWriter) {
+      BodyWriter bodyWriter,
+      PeerShapes peer) {
     byte[] keyFields = key.headerFields();
     int headerSize =
         REQUEST_PREFIX.length
@@ -88,18 +95,19 @@ public final class FrameEncoder {
     buf.writeBytes(keyFields);
     writeField(buf, DEADLINE_TAG, deadlineUnixMicros);
     writeField(buf, TIMEOUT_TAG, timeoutMicros);
-    return finish(alloc, buf, bodyWriter);
+    return finish(alloc, buf, bodyWriter, peer);
   }
 
   /**
    * A reply frame with status {@code STATUS_OK} (protobuf's default, so not written) and no
    * message. As {@link #encode} otherwise.
    */
-  ByteBuf encodeOkResponse(ByteBufAllocator alloc, long requestId, Consumer<ByteBuf> bodyWriter) {
+  ByteBuf encodeOkResponse(
+      ByteBufAllocator alloc, long requestId, BodyWriter bodyWriter, PeerShapes peer) {
     ByteBuf buf = begin(alloc, RESPONSE_PREFIX.length + fieldSize(requestId));
     buf.writeBytes(RESPONSE_PREFIX);
     writeField(buf, REQUEST_ID_TAG, requestId);
-    return finish(alloc, buf, bodyWriter);
+    return finish(alloc, buf, bodyWriter, peer);
   }
 
   /** A buffer with room for the length prefix, and the header length written. */
@@ -112,10 +120,11 @@ public final class FrameEncoder {
   }
 
   /** Appends the body and fills in the length prefix; releases the buffer if that fails. */
-  private ByteBuf finish(ByteBufAllocator alloc, ByteBuf buf, Consumer<ByteBuf> bodyWriter) {
+  private ByteBuf finish(
+      ByteBufAllocator alloc, ByteBuf buf, BodyWriter bodyWriter, PeerShapes peer) {
     try {
       if (bodyWriter != null) {
-        bodyWriter.accept(buf);
+        bodyWriter.write(buf, peer);
       }
       int length = buf.readableBytes() - 4;
       if (length > maxFrameSize) {

@@ -1,11 +1,10 @@
 package io.farcall.runtime.internal.transport;
 
+import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.proto.Header;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.Consumer;
 
 /** The provider's side of one consumer connection: where replies go. Thread-safe. */
 public final class ServerConnection {
@@ -13,24 +12,39 @@ public final class ServerConnection {
   private final FrameEncoder encoder;
   private final WriteQueue writes;
   private final ConcurrentMap<Long, Object> calls = new ConcurrentHashMap<>();
+  private final Hello hello;
 
-  ServerConnection(Channel channel, FrameEncoder encoder) {
+  ServerConnection(Channel channel, FrameEncoder encoder, BodyCodec shapes) {
     this.channel = channel;
     this.encoder = encoder;
     this.writes = new WriteQueue(channel);
+    this.hello = new Hello(shapes, encoder, writes);
   }
 
   /**
    * Encodes a reply on the calling thread and queues it. Encoding failures (for example a reply
    * over the maximum frame size) are thrown to the caller; nothing is sent then.
    */
-  public void reply(Header header, Consumer<ByteBuf> body) {
-    writes.enqueue(encoder.encode(writes.allocator(), header, body), null);
+  public void reply(Header header, BodyWriter body) {
+    hello.tell();
+    writes.enqueue(encoder.encode(writes.allocator(), header, body, hello.peer()), null);
   }
 
   /** Replies {@code STATUS_OK} to {@code requestId}, as {@link #reply} does. */
-  public void replyOk(long requestId, Consumer<ByteBuf> body) {
-    writes.enqueue(encoder.encodeOkResponse(writes.allocator(), requestId, body), null);
+  public void replyOk(long requestId, BodyWriter body) {
+    hello.tell();
+    writes.enqueue(
+        encoder.encodeOkResponse(writes.allocator(), requestId, body, hello.peer()), null);
+  }
+
+  /** Tells the consumer this side's shape table if it has not been told the current one. */
+  void tellShapes() {
+    hello.tell();
+  }
+
+  /** The consumer's hello arrived; returns false if it did not decode. */
+  boolean heard(Frame frame) {
+    return hello.hear(frame, remoteAddress());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.farcall.runtime.internal.transport;
 
+import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
@@ -41,12 +42,21 @@ public final class ServerTransport implements AutoCloseable {
   private final TransportConfig config;
   private final RequestHandler handler;
   private final FrameEncoder encoder;
+  private final BodyCodec shapes;
   private final ChannelGroup channels;
   private Channel serverChannel;
 
+  /**
+   * @param shapes the codec whose type shapes consumers are told when they connect
+   */
   public ServerTransport(
-      EventLoopGroup boss, EventLoopGroup workers, TransportConfig config, RequestHandler handler) {
+      EventLoopGroup boss,
+      EventLoopGroup workers,
+      TransportConfig config,
+      RequestHandler handler,
+      BodyCodec shapes) {
     this.boss = boss;
+    this.shapes = shapes;
     this.workers = workers;
     this.config = config;
     this.handler = handler;
@@ -69,11 +79,13 @@ public final class ServerTransport implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     channels.add(ch);
-                    ch.attr(CONNECTION).set(new ServerConnection(ch, encoder));
+                    ServerConnection conn = new ServerConnection(ch, encoder, shapes);
+                    ch.attr(CONNECTION).set(conn);
                     ch.pipeline()
                         .addLast(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
                         .addLast(new FrameDecoder(config.maxFrameSize()))
                         .addLast(new InboundHandler());
+                    conn.tellShapes();
                   }
                 });
     try {
@@ -141,6 +153,11 @@ public final class ServerTransport implements AutoCloseable {
           Header h = frame.header();
           frame.release();
           conn.reply(heartbeatReply(h), null);
+        }
+        case KIND_HELLO -> {
+          if (!conn.heard(frame)) {
+            ctx.close();
+          }
         }
         case KIND_CANCEL -> {
           frame.release();

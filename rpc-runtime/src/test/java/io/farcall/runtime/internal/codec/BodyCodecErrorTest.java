@@ -1,5 +1,6 @@
 package io.farcall.runtime.internal.codec;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 /** Exceptions travel as data and are rebuilt as their own type where that is known and safe. */
@@ -36,7 +38,7 @@ class BodyCodecErrorTest {
   private Throwable roundTrip(Throwable error, Class<?>[] declared, ClassLoader loader) {
     ByteBuf body = Unpooled.buffer();
     try {
-      provider.writeError(body, error);
+      provider.writeError(body, error, PeerShapes.SAME);
       Throwable rebuilt = consumer.readError(body, declared, loader);
       assertThat(body.isReadable()).isFalse();
       return rebuilt;
@@ -173,7 +175,7 @@ class BodyCodecErrorTest {
     ByteBuf body = Unpooled.buffer();
     Throwable rebuilt;
     try {
-      sender.writeError(body, error);
+      sender.writeError(body, error, PeerShapes.SAME);
       rebuilt = receiver.readError(body, new Class<?>[] {Fixtures.DivisionRefused.class}, LOADER);
     } finally {
       body.release();
@@ -218,16 +220,22 @@ class BodyCodecErrorTest {
   }
 
   @Test
-  void fieldsTheReaderCannotDecodeAreLeftOutButTheExceptionArrives() {
+  void anExceptionWhoseFieldsTheReaderCannotDecodeArrivesAsARemoteExceptionSayingWhy() {
     BodyCodec knowsNothing = new BodyCodec(List.of());
     QuotaExceeded error = new QuotaExceeded("q").limit(3, List.of(new Tenant("t")));
     ByteBuf body = Unpooled.buffer();
     try {
-      provider.writeError(body, error);
+      provider.writeError(body, error, PeerShapes.SAME);
       Throwable rebuilt = knowsNothing.readError(body, DECLARED, LOADER);
 
-      assertThat(rebuilt).isExactlyInstanceOf(QuotaExceeded.class).hasMessage("q");
-      assertThat(((QuotaExceeded) rebuilt).tenants()).isNull();
+      assertThat(rebuilt)
+          .as("not a QuotaExceeded without its tenants: that would be a wrong value")
+          .isExactlyInstanceOf(RemoteException.class)
+          .hasMessage(QuotaExceeded.class.getName() + ": q");
+      assertThat(rebuilt.getSuppressed())
+          .singleElement()
+          .extracting(Throwable::getMessage, as(InstanceOfAssertFactories.STRING))
+          .contains("fields cannot be rebuilt here", "not allowed");
     } finally {
       body.release();
     }
@@ -241,7 +249,7 @@ class BodyCodecErrorTest {
     error.limit(5, (List<Tenant>) (List<?>) tenants);
     ByteBuf body = Unpooled.buffer();
     try {
-      provider.writeError(body, error);
+      provider.writeError(body, error, PeerShapes.SAME);
       Throwable rebuilt = consumer.readError(body, DECLARED, LOADER);
 
       assertThat(rebuilt).isExactlyInstanceOf(QuotaExceeded.class).hasMessage("q");
@@ -275,7 +283,7 @@ class BodyCodecErrorTest {
   void malformedErrorDataIsABodyDecodingException() {
     ByteBuf body = Unpooled.buffer();
     try {
-      provider.writeValue(body, "not an error", Object.class);
+      provider.writeValue(body, "not an error", Object.class, PeerShapes.SAME);
       assertThatThrownBy(() -> consumer.readError(body, DECLARED, LOADER))
           .isExactlyInstanceOf(BodyDecodingException.class);
       body.clear();

@@ -77,7 +77,8 @@ class BodyCodecSafetyTest {
     Object gadget = consumerGadget.getConstructor(String.class).newInstance("rm -rf /");
     ByteBuf body = Unpooled.buffer();
     try {
-      consumer.writeArguments(body, new Object[] {gadget}, new Class<?>[] {Object.class});
+      consumer.writeArguments(
+          body, new Object[] {gadget}, new Class<?>[] {Object.class}, PeerShapes.SAME);
 
       assertThatThrownBy(() -> provider.readArguments(body, new Class<?>[] {Object.class}))
           .isExactlyInstanceOf(BodyDecodingException.class)
@@ -119,7 +120,7 @@ class BodyCodecSafetyTest {
     codec.allowInterface(Inventory.class);
     ByteBuf body = Unpooled.buffer();
     try {
-      codec.writeValue(body, new Address("a", "b"), Object.class);
+      codec.writeValue(body, new Address("a", "b"), Object.class, PeerShapes.SAME);
       assertThatThrownBy(() -> codec.readValue(body, User.class))
           .isExactlyInstanceOf(BodyDecodingException.class)
           .hasMessage(
@@ -136,7 +137,7 @@ class BodyCodecSafetyTest {
     BodyCodec provider = new BodyCodec(List.of());
     ByteBuf body = Unpooled.buffer();
     try {
-      consumer.writeValue(body, new Stock("s", 1, List.of()), Stock.class);
+      consumer.writeValue(body, new Stock("s", 1, List.of()), Stock.class, PeerShapes.SAME);
       assertThatThrownBy(() -> provider.readValue(body, Stock.class))
           .isExactlyInstanceOf(BodyDecodingException.class)
           .hasMessageContaining(Stock.class.getName() + " is not allowed");
@@ -165,7 +166,8 @@ class BodyCodecSafetyTest {
     BodyCodec codec = new BodyCodec(List.of(java.util.BitSet.class));
     ByteBuf body = Unpooled.buffer();
     try {
-      codec.writeValue(body, java.util.BitSet.valueOf(new long[] {5}), Object.class);
+      codec.writeValue(
+          body, java.util.BitSet.valueOf(new long[] {5}), Object.class, PeerShapes.SAME);
       assertThat(codec.readValue(body, Object.class))
           .isEqualTo(java.util.BitSet.valueOf(new long[] {5}));
     } finally {
@@ -242,10 +244,13 @@ class BodyCodecSafetyTest {
     BodyCodec codec = new BodyCodec(List.of());
     codec.allowInterface(Inventory.class);
     List<byte[]> valid = new ArrayList<>();
-    valid.add(encode(b -> codec.writeValue(b, sampleGraph(), Object.class)));
-    valid.add(encode(b -> codec.writeError(b, sampleError())));
+    valid.add(encode(b -> codec.writeValue(b, sampleGraph(), Object.class, PeerShapes.SAME)));
+    valid.add(encode(b -> codec.writeError(b, sampleError(), PeerShapes.SAME)));
     valid.add(
-        encode(b -> codec.writeArguments(b, new Object[] {"s", 1, new long[] {5}}, SIGNATURES[1])));
+        encode(
+            b ->
+                codec.writeArguments(
+                    b, new Object[] {"s", 1, new long[] {5}}, SIGNATURES[1], PeerShapes.SAME)));
     Random random = new Random(7);
     for (int i = 0; i < 5_000; i++) {
       byte[] bytes = valid.get(i % valid.size()).clone();
@@ -260,8 +265,8 @@ class BodyCodecSafetyTest {
   void everyTruncationOfAValidBodyIsABodyDecodingException() {
     BodyCodec codec = new BodyCodec(List.of());
     codec.allowInterface(Inventory.class);
-    byte[] value = encode(b -> codec.writeValue(b, sampleGraph(), Object.class));
-    byte[] error = encode(b -> codec.writeError(b, sampleError()));
+    byte[] value = encode(b -> codec.writeValue(b, sampleGraph(), Object.class, PeerShapes.SAME));
+    byte[] error = encode(b -> codec.writeError(b, sampleError(), PeerShapes.SAME));
     for (int length = 0; length < value.length; length++) {
       ByteBuf buf = Unpooled.wrappedBuffer(value, 0, length);
       try {

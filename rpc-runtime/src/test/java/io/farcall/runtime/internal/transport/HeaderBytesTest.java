@@ -2,6 +2,7 @@ package io.farcall.runtime.internal.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
@@ -24,7 +25,13 @@ class HeaderBytesTest {
     RequestKey key = new RequestKey("acme.shop.Inventory", "reserve(java.lang.String,int)");
     ByteBuf frame =
         encoder.encodeRequest(
-            UnpooledByteBufAllocator.DEFAULT, key, n, n, n == 0 ? 5 : n, b -> b.writeByte(42));
+            UnpooledByteBufAllocator.DEFAULT,
+            key,
+            n,
+            n,
+            n == 0 ? 5 : n,
+            (b, peer) -> b.writeByte(42),
+            PeerShapes.UNKNOWN);
     try {
       Header expected =
           Header.newBuilder()
@@ -47,7 +54,13 @@ class HeaderBytesTest {
   void emptyServiceAndMethodAreLeftOutAsProtobufDoes() {
     ByteBuf frame =
         encoder.encodeRequest(
-            UnpooledByteBufAllocator.DEFAULT, new RequestKey("", ""), 7, 0, 0, null);
+            UnpooledByteBufAllocator.DEFAULT,
+            new RequestKey("", ""),
+            7,
+            0,
+            0,
+            null,
+            PeerShapes.UNKNOWN);
     try {
       Header expected =
           Header.newBuilder()
@@ -64,7 +77,8 @@ class HeaderBytesTest {
   @ParameterizedTest
   @ValueSource(longs = {0, 1, 300, Long.MAX_VALUE})
   void aHandWrittenOkReplyHeaderIsWhatProtobufWrites(long id) {
-    ByteBuf frame = encoder.encodeOkResponse(UnpooledByteBufAllocator.DEFAULT, id, null);
+    ByteBuf frame =
+        encoder.encodeOkResponse(UnpooledByteBufAllocator.DEFAULT, id, null, PeerShapes.UNKNOWN);
     try {
       Header expected =
           Header.newBuilder()
@@ -85,7 +99,13 @@ class HeaderBytesTest {
     RequestKey key = new RequestKey("s.Service", "m(int)");
     ByteBuf frame =
         encoder.encodeRequest(
-            UnpooledByteBufAllocator.DEFAULT, key, 99, 1_700_000_000_000_000L, 2_000_000, null);
+            UnpooledByteBufAllocator.DEFAULT,
+            key,
+            99,
+            1_700_000_000_000_000L,
+            2_000_000,
+            null,
+            PeerShapes.UNKNOWN);
     Frame decoded = FrameDecoder.parse(frame.skipBytes(4));
     try {
       assertThat(decoded.kind()).isEqualTo(Kind.KIND_REQUEST);

@@ -108,12 +108,16 @@ class HeaderReaderTest {
 
   @Test
   void anUnknownVersionIsRefusedOnEitherPath() {
-    byte[] plain = request().setVersion(2).build().toByteArray();
-    byte[] withMetadata = request().setVersion(2).putMetadata("k", "v").build().toByteArray();
-    for (byte[] header : List.of(plain, withMetadata)) {
-      assertThatThrownBy(() -> decode(header, new byte[0]))
-          .isInstanceOf(CorruptedFrameException.class)
-          .hasMessageContaining("unsupported protocol version 2");
+    // Version 1 too: its bodies had no per-value encoding marks.
+    for (int version : List.of(1, Frame.PROTOCOL_VERSION + 1)) {
+      byte[] plain = request().setVersion(version).build().toByteArray();
+      byte[] withMetadata =
+          request().setVersion(version).putMetadata("k", "v").build().toByteArray();
+      for (byte[] header : List.of(plain, withMetadata)) {
+        assertThatThrownBy(() -> decode(header, new byte[0]))
+            .isInstanceOf(CorruptedFrameException.class)
+            .hasMessageContaining("unsupported protocol version " + version);
+      }
     }
   }
 

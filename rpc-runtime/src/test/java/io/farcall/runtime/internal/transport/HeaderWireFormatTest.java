@@ -2,6 +2,7 @@ package io.farcall.runtime.internal.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.netty.buffer.ByteBuf;
@@ -31,7 +32,11 @@ class HeaderWireFormatTest {
     byte[] body = {1, 2, 3, 4, 5};
     ByteBuf frame =
         new FrameEncoder(1 << 20)
-            .encode(UnpooledByteBufAllocator.DEFAULT, HEADER, b -> b.writeBytes(body));
+            .encode(
+                UnpooledByteBufAllocator.DEFAULT,
+                HEADER,
+                (b, peer) -> b.writeBytes(body),
+                PeerShapes.UNKNOWN);
     try {
       int headerSize = HEADER.getSerializedSize();
       assertThat(headerSize).isLessThan(128); // so its varint is one byte
@@ -53,8 +58,7 @@ class HeaderWireFormatTest {
     Path protoc = Path.of(System.getProperty("farcall.protoc"));
     Path protoDir = Path.of(System.getProperty("farcall.protoDir"));
     assertThat(protoc).as("protoc fetched by the build").isExecutable();
-    ByteBuf frame =
-        new FrameEncoder(1 << 20).encode(UnpooledByteBufAllocator.DEFAULT, HEADER, null);
+    ByteBuf frame = new FrameEncoder(1 << 20).encode(UnpooledByteBufAllocator.DEFAULT, HEADER);
     Path captured = dir.resolve("header.bin");
     try {
       frame.skipBytes(5); // length prefix and one-byte header length

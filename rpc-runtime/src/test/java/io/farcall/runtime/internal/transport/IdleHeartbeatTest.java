@@ -93,8 +93,7 @@ class IdleHeartbeatTest {
                 Header.newBuilder()
                     .setVersion(Frame.PROTOCOL_VERSION)
                     .setKind(Kind.KIND_HEARTBEAT)
-                    .build(),
-                null);
+                    .build());
     byte[] frame = ByteBufUtil.getBytes(beat);
     beat.release();
     AtomicLong received = new AtomicLong();

@@ -3,6 +3,7 @@ package io.farcall.runtime.internal.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.farcall.runtime.internal.codec.PeerShapes;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,9 @@ class OffLoopFramesTest {
 
   @Test
   void aSmallFrameComesOutOnTheHeapAtItsExactSize() {
-    ByteBuf frame = encoder.encodeOkResponse(Frame.HEAP, 7, b -> b.writeBytes(bytes(100, 1)));
+    ByteBuf frame =
+        encoder.encodeOkResponse(
+            Frame.HEAP, 7, (b, peer) -> b.writeBytes(bytes(100, 1)), PeerShapes.UNKNOWN);
     try {
       assertThat(frame.hasArray()).isTrue();
       assertThat(frame.capacity()).isEqualTo(frame.readableBytes());
@@ -29,7 +32,9 @@ class OffLoopFramesTest {
   @Test
   void aLargeFrameComesOutInPooledDirectMemoryAtItsExactSize() {
     byte[] body = bytes(100 * 1024, 3);
-    ByteBuf frame = encoder.encodeOkResponse(Frame.HEAP, 7, b -> b.writeBytes(body));
+    ByteBuf frame =
+        encoder.encodeOkResponse(
+            Frame.HEAP, 7, (b, peer) -> b.writeBytes(body), PeerShapes.UNKNOWN);
     try {
       assertThat(frame.isDirect()).isTrue();
       assertThat(frame.capacity()).isEqualTo(frame.readableBytes());
@@ -43,10 +48,14 @@ class OffLoopFramesTest {
 
   @Test
   void framesStayIntactWhileTheThreadEncodesMore() {
-    ByteBuf first = encoder.encodeOkResponse(Frame.HEAP, 1, b -> b.writeBytes(bytes(200, 5)));
+    ByteBuf first =
+        encoder.encodeOkResponse(
+            Frame.HEAP, 1, (b, peer) -> b.writeBytes(bytes(200, 5)), PeerShapes.UNKNOWN);
     byte[] firstBytes = new byte[first.readableBytes()];
     first.getBytes(0, firstBytes);
-    ByteBuf second = encoder.encodeOkResponse(Frame.HEAP, 2, b -> b.writeBytes(bytes(300, 9)));
+    ByteBuf second =
+        encoder.encodeOkResponse(
+            Frame.HEAP, 2, (b, peer) -> b.writeBytes(bytes(300, 9)), PeerShapes.UNKNOWN);
     try {
       byte[] again = new byte[first.readableBytes()];
       first.getBytes(0, again);
@@ -66,12 +75,15 @@ class OffLoopFramesTest {
                 encoder.encodeOkResponse(
                     Frame.HEAP,
                     1,
-                    b -> {
+                    (b, peer) -> {
                       b.writeBytes(bytes(50, 2));
                       throw new IllegalStateException("body writer failed");
-                    }));
+                    },
+                    PeerShapes.UNKNOWN));
     assertThat(failed).hasMessage("body writer failed");
-    ByteBuf next = encoder.encodeOkResponse(Frame.HEAP, 2, b -> b.writeBytes(bytes(10, 4)));
+    ByteBuf next =
+        encoder.encodeOkResponse(
+            Frame.HEAP, 2, (b, peer) -> b.writeBytes(bytes(10, 4)), PeerShapes.UNKNOWN);
     try {
       assertThat(next.readInt()).isEqualTo(next.readableBytes());
       byte[] body = new byte[10];
@@ -89,10 +101,13 @@ class OffLoopFramesTest {
         encoder.encodeOkResponse(
             Frame.HEAP,
             1,
-            b -> {
-              inner[0] = encoder.encodeOkResponse(Frame.HEAP, 2, c -> c.writeBytes(bytes(20, 6)));
+            (b, peer) -> {
+              inner[0] =
+                  encoder.encodeOkResponse(
+                      Frame.HEAP, 2, (c, peer2) -> c.writeBytes(bytes(20, 6)), PeerShapes.UNKNOWN);
               b.writeBytes(bytes(30, 8));
-            });
+            },
+            PeerShapes.UNKNOWN);
     try {
       byte[] outerBody = new byte[30];
       outer.getBytes(outer.writerIndex() - 30, outerBody);

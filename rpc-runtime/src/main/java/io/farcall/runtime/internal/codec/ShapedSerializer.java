@@ -1,0 +1,218 @@
+package io.farcall.runtime.internal.codec;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.FieldSerializer;
+import java.lang.reflect.AccessibleObject;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes a user class or record positionally when the receiving peer has the same shape of it (see
+ * {@link TypeShape}), and by name otherwise; reads either. One byte before each value says which,
+ * so a reader never depends on what its peer knows.
+ *
+ * <p><b>By name</b>: the number of members, then for each its name, the length of its value and the
+ * value with its class id. The reader matches members by name: one it lacks is skipped by its
+ * length (its class need not even be known here), one that did not arrive keeps the value the
+ * class's no-arg constructor gives it (or the type's default, as for a record's component), and a
+ * value is fitted to the member's type here by {@link ValueConversion}, or refused naming both.
+ *
+ * <p>Belongs to one {@link PooledKryo}, whose {@link PooledKryo#writesPositionally} says what the
+ * peer of the body being written knows.
+ */
+@SuppressWarnings({"rawtypes", "unchecked"}) // Kryo's signatures
+final class ShapedSerializer extends Serializer<Object> {
+  static final int POSITIONAL = 0;
+  static final int BY_NAME = 1;
+
+  private final PooledKryo owner;
+  private final int index;
+  private final Class<?> type;
+  private final Serializer positional;
+  private final Member[] members;
+  private final Map<String, Member> byName = new HashMap<>();
+
+  /** A record's canonical constructor; null for a class. */
+  private final Constructor<?> canonical;
+
+  /**
+   * One field of a class, or component of a record.
+   *
+   * @param position the component's index in the canonical constructor; unused for a class
+   */
+  private record Member(
+      String name, Class<?> type, Type generic, Field field, Method accessor, int position) {
+    Object get(Object object) throws ReflectiveOperationException {
+      return field != null ? field.get(object) : accessor.invoke(object);
+    }
+  }
+
+  ShapedSerializer(PooledKryo owner, AllowList.Entry entry, Serializer<?> positional) {
+    this.owner = owner;
+    this.index = entry.index();
+    this.type = entry.type();
+    this.positional = positional;
+    setImmutable(positional.isImmutable());
+    if (type.isRecord()) {
+      RecordComponent[] components = type.getRecordComponents();
+      members = new Member[components.length];
+      Class<?>[] parameterTypes = new Class<?>[components.length];
+      for (int i = 0; i < components.length; i++) {
+        RecordComponent c = components[i];
+        Method accessor = accessible(c.getAccessor());
+        members[i] = new Member(c.getName(), c.getType(), c.getGenericType(), null, accessor, i);
+        parameterTypes[i] = c.getType();
+      }
+      try {
+        canonical = accessible(type.getDeclaredConstructor(parameterTypes));
+      } catch (NoSuchMethodException e) {
+        throw new IllegalArgumentException(
+            "record " + type.getName() + " has no canonical constructor", e);
+      }
+    } else {
+      FieldSerializer.CachedField[] fields = ((FieldSerializer<?>) positional).getFields();
+      members = new Member[fields.length];
+      Set<String> names = new HashSet<>();
+      for (int i = 0; i < fields.length; i++) {
+        Field f = accessible(fields[i].getField());
+        String name = f.getName();
+        if (!names.add(name)) {
+          // A superclass field hidden by one of the same name: named with its class.
+          name = f.getDeclaringClass().getSimpleName() + "." + name;
+          names.add(name);
+        }
+        members[i] = new Member(name, f.getType(), f.getGenericType(), f, null, i);
+      }
+      canonical = null;
+    }
+    for (Member m : members) {
+      byName.put(m.name, m);
+    }
+  }
+
+  private static <T extends AccessibleObject> T accessible(T member) {
+    member.setAccessible(true);
+    return member;
+  }
+
+  @Override
+  public void write(Kryo kryo, Output output, Object object) {
+    if (owner.writesPositionally(index)) {
+      output.writeByte(POSITIONAL);
+      positional.write(kryo, output, object);
+    } else {
+      output.writeByte(BY_NAME);
+      writeByName(kryo, output, object);
+    }
+  }
+
+  @Override
+  public Object read(Kryo kryo, Input input, Class type) {
+    int mode = input.readByte();
+    if (mode == POSITIONAL) {
+      return positional.read(kryo, input, type);
+    }
+    if (mode == BY_NAME) {
+      return readByName(kryo, input);
+    }
+    throw new BodyDecodingException(
+        "a " + this.type.getName() + " arrived in an unknown encoding (" + mode + ")");
+  }
+
+  private void writeByName(Kryo kryo, Output output, Object object) {
+    output.writeVarInt(members.length, true);
+    for (Member m : members) {
+      Object value;
+      try {
+        value = m.get(object);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalArgumentException("cannot read " + where(m.name) + ": " + e, e);
+      }
+      output.writeString(m.name);
+      Output scratch = owner.enterByName();
+      try {
+        kryo.writeClassAndObject(scratch, value);
+        output.writeVarInt(scratch.position(), true);
+        output.writeBytes(scratch.getBuffer(), 0, scratch.position());
+      } finally {
+        owner.exitByName();
+      }
+    }
+  }
+
+  private Object readByName(Kryo kryo, Input input) {
+    int count = input.readVarInt(true);
+    BoundedInput.checkCount(input, count);
+    Object target = canonical == null ? kryo.newInstance(type) : null;
+    Object[] components = canonical == null ? null : new Object[members.length];
+    boolean[] arrived = new boolean[members.length];
+    for (int i = 0; i < count; i++) {
+      String name = input.readString();
+      int length = input.readVarInt(true);
+      BoundedInput.checkCount(input, length);
+      int end = input.position() + length;
+      Member m = name == null ? null : byName.get(name);
+      if (m == null) {
+        input.setPosition(end); // a member this version does not have
+        continue;
+      }
+      if (arrived[m.position]) {
+        throw new BodyDecodingException(where(name) + " arrived twice");
+      }
+      arrived[m.position] = true;
+      int limit = input.limit();
+      Object value;
+      input.setLimit(end);
+      try {
+        value = kryo.readClassAndObject(input);
+      } finally {
+        input.setLimit(limit);
+      }
+      if (input.position() != end) {
+        throw new BodyDecodingException(
+            where(name) + " does not decode to the length it was sent with");
+      }
+      value = ValueConversion.fit(value, m.type, m.generic, where(name));
+      if (canonical != null) {
+        components[m.position] = value;
+      } else {
+        try {
+          m.field.set(target, value);
+        } catch (IllegalAccessException e) {
+          throw new BodyDecodingException("cannot set " + where(name) + ": " + e);
+        }
+      }
+    }
+    if (canonical == null) {
+      return target;
+    }
+    for (Member m : members) {
+      if (!arrived[m.position]) {
+        components[m.position] = ValueConversion.defaultOf(m.type);
+      }
+    }
+    try {
+      return canonical.newInstance(components);
+    } catch (InvocationTargetException e) {
+      throw new BodyDecodingException(
+          "record " + type.getName() + " refused the values that arrived: " + e.getCause(), e);
+    } catch (ReflectiveOperationException e) {
+      throw new BodyDecodingException("cannot build record " + type.getName() + ": " + e, e);
+    }
+  }
+
+  private String where(String member) {
+    return (canonical == null ? "field '" : "component '") + member + "' of " + type.getName();
+  }
+}
