@@ -22,6 +22,7 @@ final class AgentLogging {
   private static final List<String> FARCALL_LOGGERS =
       List.of(
           "io.farcall.agent.AgentRuntime",
+          "io.farcall.agent.FarcallAgent",
           "io.farcall.agent.Hooks",
           "io.farcall.agent.Instrumentations",
           "io.farcall.runtime.Farcall",

@@ -29,8 +29,16 @@ final class AgentRuntime {
 
   private AgentRuntime() {}
 
-  static void configure(FarcallSettings s) {
+  /**
+   * Takes the settings of the agent's first start in this JVM; returns false, changing nothing, if
+   * it had started already (given twice on the command line, or attached again).
+   */
+  static synchronized boolean configure(FarcallSettings s) {
+    if (settings != null) {
+      return false;
+    }
     settings = s;
+    return true;
   }
 
   static boolean configured() {

@@ -1,6 +1,7 @@
 package io.farcall.agent;
 
 import java.lang.instrument.Instrumentation;
+import org.apache.logging.log4j.LogManager;
 
 /**
  * The {@code -javaagent} entry points. They do as little as possible: read and check the options,
@@ -22,6 +23,15 @@ public final class FarcallAgent {
     start(args, inst, false);
   }
 
+  /**
+   * A second start in the same JVM (the agent given twice, say once in {@code JAVA_TOOL_OPTIONS},
+   * or attached to a JVM that has it) would hook every class twice and export every object twice.
+   */
+  private static void alreadyRunning() {
+    LogManager.getLogger(FarcallAgent.class)
+        .info("the Farcall agent is already running in this JVM; loading it again does nothing");
+  }
+
   private static void start(String args, Instrumentation inst, boolean atLaunch) {
     AgentOptions.Parsed options;
     try {
@@ -39,8 +49,15 @@ public final class FarcallAgent {
       if (System.getProperty("net.bytebuddy.safe") == null) {
         System.setProperty("net.bytebuddy.safe", "true");
       }
+      if (AgentRuntime.configured()) {
+        alreadyRunning();
+        return;
+      }
       AgentLogging.configure(options.logLevel());
-      AgentRuntime.configure(options.settings());
+      if (!AgentRuntime.configure(options.settings())) {
+        alreadyRunning();
+        return;
+      }
       inst.addTransformer(new PrefilterTransformer(), false);
     } catch (RuntimeException | LinkageError e) {
       System.err.println("farcall: agent not installed, the application runs without it: " + e);

@@ -24,6 +24,8 @@ import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +65,12 @@ public final class Farcall implements AutoCloseable {
   private final ClientTransport clientTransport;
   private final ClientResources clientResources;
   private final Map<Class<?>, Object> stubs = new ConcurrentHashMap<>();
-  private final List<Registration> registrations = new ArrayList<>();
+
+  /** This runtime's registration of each service it serves, by service name. Guarded by this. */
+  private final Map<String, Registration> registrations = new LinkedHashMap<>();
+
+  /** The object serving each service, by service name. Guarded by this. */
+  private final Map<String, Object> implementations = new HashMap<>();
 
   // Provider side, started by the first export. Guarded by this.
   private EventLoopGroup bossGroup;
@@ -181,14 +188,26 @@ public final class Farcall implements AutoCloseable {
     startServer();
     List<String> names = new ArrayList<>();
     for (ServiceDescriptor s : services) {
+      names.add(s.name());
+      Object previous = implementations.put(s.name(), impl);
+      if (previous == impl) {
+        continue; // exported already (the agent loaded twice, say): one registration
+      }
       dispatcher.export(s, impl);
-      registrations.add(
+      if (previous != null) {
+        log.info(
+            "{} is now served by another instance of {}, in place of the one exported before",
+            s.name(),
+            impl.getClass().getName());
+        continue; // the same service at the same address: still one registration
+      }
+      registrations.put(
+          s.name(),
           registry.register(
               s.name(),
               settings.advertisedHost(),
               serverAddress.getPort(),
               Map.of(Endpoint.WEIGHT_KEY, Integer.toString(settings.weight()))));
-      names.add(s.name());
       log.info(
           "exported {} ({}) at {}:{}",
           s.name(),
@@ -255,7 +274,7 @@ public final class Farcall implements AutoCloseable {
       }
       closed = true;
     }
-    for (Registration r : registrations) {
+    for (Registration r : registrations.values()) {
       r.close();
     }
     if (server != null) {

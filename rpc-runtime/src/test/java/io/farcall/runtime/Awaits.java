@@ -51,4 +51,20 @@ final class Awaits {
       throw new AssertionError(e);
     }
   }
+
+  /**
+   * Reads until {@code done} holds of what was read, for at most {@code timeout}; the last read.
+   */
+  static <T> T until(
+      java.util.function.Supplier<T> read,
+      java.util.function.Predicate<T> done,
+      java.time.Duration timeout) {
+    long end = System.nanoTime() + timeout.toNanos();
+    T value = read.get();
+    while (!done.test(value) && System.nanoTime() - end < 0) {
+      sleep(20);
+      value = read.get();
+    }
+    return value;
+  }
 }
