@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
@@ -49,6 +50,9 @@ final class AllowList {
   private final Map<Class<?>, Entry> entryByClass = new HashMap<>();
   private volatile ImmutableList<Entry> entries = ImmutableList.of();
   private volatile ImmutableSet<Class<?>> exceptionTypes = ImmutableSet.of();
+
+  /** By entry index: whether its objects are written with identity (see {@link CyclicTypes}). */
+  private volatile boolean[] identity = new boolean[0];
 
   AllowList() {
     this(AllowList::idOf);
@@ -108,7 +112,19 @@ final class AllowList {
       classById.put(entry.id(), entry.type());
       entryByClass.put(entry.type(), entry);
     }
-    entries = ImmutableList.<Entry>builder().addAll(entries).addAll(newEntries).build();
+    ImmutableList<Entry> all =
+        ImmutableList.<Entry>builder().addAll(entries).addAll(newEntries).build();
+    List<Class<?>> classes = new ArrayList<>();
+    for (Entry e : all) {
+      classes.add(e.type());
+    }
+    Set<Class<?>> cyclic = CyclicTypes.of(classes);
+    boolean[] withIdentity = new boolean[all.size()];
+    for (Entry e : all) {
+      withIdentity[e.index()] = e.shape() != null && cyclic.contains(e.type());
+    }
+    identity = withIdentity;
+    entries = all;
     exceptionTypes =
         ImmutableSet.<Class<?>>builder().addAll(exceptionTypes).addAll(exceptions).build();
   }
@@ -116,6 +132,14 @@ final class AllowList {
   /** Everything allowed so far, in the order it was added; later snapshots extend earlier ones. */
   ImmutableList<Entry> entries() {
     return entries;
+  }
+
+  /**
+   * By entry index, whether the entry's objects are written with identity, so that cycles and
+   * objects reached twice survive; covers at least every entry of {@link #entries()} seen before.
+   */
+  boolean[] identity() {
+    return identity;
   }
 
   /** Whether an exception of exactly this class sends its own fields along. */

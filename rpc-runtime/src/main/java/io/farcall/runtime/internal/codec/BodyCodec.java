@@ -198,6 +198,7 @@ public final class BodyCodec {
     PooledKryo pooled = obtain();
     ThrowableData data;
     try {
+      pooled.startBody();
       pooled.writingTo(peer.sameAs(allowList.entries()));
       data = ThrowableData.capture(error, e -> encodeFields(pooled, e));
     } finally {
@@ -280,6 +281,7 @@ public final class BodyCodec {
     int writerIndex = out.writerIndex();
     boolean written = false;
     try {
+      pooled.startBody();
       pooled.writingTo(peer.sameAs(allowList.entries()));
       pooled.sink.target = out;
       pooled.output.setOutputStream(pooled.sink);
@@ -301,6 +303,7 @@ public final class BodyCodec {
     PooledKryo pooled = obtain();
     boolean read = false;
     try {
+      pooled.startBody();
       int length = in.readableBytes();
       if (in.hasArray()) {
         pooled.input.setBuffer(in.array(), in.arrayOffset() + in.readerIndex(), length);
@@ -328,6 +331,7 @@ public final class BodyCodec {
   private PooledKryo obtain() {
     PooledKryo pooled = pool.obtain();
     pooled.catchUp(allowList.entries());
+    pooled.identity(allowList.identity());
     return pooled;
   }
 
@@ -440,6 +444,7 @@ public final class BodyCodec {
     }
     Output output = pooled.fieldOutput;
     output.reset();
+    pooled.startBody();
     for (Map.Entry<String, Field> field : ExceptionFields.of(error.getClass()).entrySet()) {
       Output value = pooled.enterByName();
       try {
@@ -474,6 +479,7 @@ public final class BodyCodec {
     Map<String, Object> fields = new LinkedHashMap<>();
     BoundedInput input = pooled.fieldInput;
     input.setBuffer(blob);
+    pooled.startBody();
     try {
       for (String name = input.readString(); name != null; name = input.readString()) {
         int length = input.readVarInt(true);

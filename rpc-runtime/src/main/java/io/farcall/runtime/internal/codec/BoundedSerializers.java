@@ -65,6 +65,9 @@ final class BoundedSerializers {
     public Object[] read(Kryo kryo, Input input, Class type) {
       int start = input.position();
       int lengthPlusOne = input.readVarInt(true);
+      if (lengthPlusOne == Kryo.NULL) {
+        return null; // a null array
+      }
       BoundedInput.checkCount(input, lengthPlusOne - 1);
       input.setPosition(start);
       return super.read(kryo, input, type);

@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import io.netty.buffer.ByteBuf;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
@@ -51,6 +52,18 @@ final class PooledKryo {
 
   /** For the body being written: which entries (by index) its peer has in the same shape. */
   private boolean[] peerSame = new boolean[0];
+
+  /** Which entries (by index) are written with identity; see {@link CyclicTypes}. */
+  private boolean[] identity = new boolean[0];
+
+  /** The body's objects written with identity so far, with their ids. */
+  private final IdentityHashMap<Object, Integer> written = new IdentityHashMap<>();
+
+  /** The body's objects read with identity so far, by id. */
+  private final List<Object> read = new ArrayList<>();
+
+  /** Whether the next object Kryo creates is one read with identity (see {@link #newObject}). */
+  private boolean readingNew;
 
   /** Where by-name values are written before their length is known, one per nesting level. */
   private final List<Output> byNameOutputs = new ArrayList<>();
@@ -97,6 +110,60 @@ final class PooledKryo {
       kryo.register(entry.type(), serializer, entry.id());
     }
     registered = entries.size();
+  }
+
+  /** Takes the allow list's current identity flags; see {@link AllowList#identity()}. */
+  void identity(boolean[] flags) {
+    identity = flags;
+  }
+
+  /** Forgets the objects of the previous body, so that ids start afresh. */
+  void startBody() {
+    if (!written.isEmpty()) {
+      written.clear();
+    }
+    if (!read.isEmpty()) {
+      read.clear();
+    }
+    readingNew = false;
+  }
+
+  /** Whether objects of entry {@code index} are written with identity. */
+  boolean writesWithIdentity(int index) {
+    boolean[] flags = identity;
+    return index < flags.length && flags[index];
+  }
+
+  /** The id of an object already written in this body with identity, or -1 after giving it one. */
+  int writtenId(Object object) {
+    Integer id = written.putIfAbsent(object, written.size());
+    return id == null ? -1 : id;
+  }
+
+  /** The object read in this body with identity under {@code id}. */
+  Object readObject(int id) {
+    if (id < 0 || id >= read.size()) {
+      throw new BodyDecodingException(
+          "a reference to object " + id + " of " + read.size() + " read");
+    }
+    return read.get(id);
+  }
+
+  /** The next object created (or given to {@link #newObject}) is read with identity. */
+  void expectNew() {
+    readingNew = true;
+  }
+
+  /**
+   * An object was just created while reading; takes the id it was written with if it is the one
+   * {@link #expectNew} announced. Serializers call this (through {@link Kryo#reference}) before
+   * reading the object's fields, so that a reference back to it from inside finds it.
+   */
+  void newObject(Object object) {
+    if (readingNew) {
+      readingNew = false;
+      read.add(object);
+    }
   }
 
   /** Sets what the peer of the next body written knows: see {@link PeerShapes#sameAs}. */
@@ -174,6 +241,7 @@ final class PooledKryo {
    * (EsotericSoftware/kryo#1281); a new generics stack does.
    */
   void recover() {
+    startBody();
     kryo.reset();
     kryo.setOptimizedGenerics(true);
   }
@@ -193,10 +261,19 @@ final class PooledKryo {
     }
   }
 
-  /** Says which class is not allowed, instead of Kryo's advice to register it. */
-  private static final class RegisteredOnlyKryo extends Kryo {
+  /**
+   * Says which class is not allowed, instead of Kryo's advice to register it; and hears of every
+   * object Kryo's serializers create while reading (see {@link #newObject}).
+   */
+  private final class RegisteredOnlyKryo extends Kryo {
     RegisteredOnlyKryo() {
       super(new ClassIdResolver(), null);
+    }
+
+    @Override
+    public void reference(Object object) {
+      super.reference(object);
+      newObject(object);
     }
 
     @SuppressWarnings("rawtypes") // Kryo's signature

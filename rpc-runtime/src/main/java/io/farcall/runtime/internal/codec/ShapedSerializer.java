@@ -36,6 +36,15 @@ final class ShapedSerializer extends Serializer<Object> {
   static final int POSITIONAL = 0;
   static final int BY_NAME = 1;
 
+  /** As {@link #POSITIONAL}, and the object takes the body's next object id. */
+  static final int NEW_POSITIONAL = 2;
+
+  /** As {@link #BY_NAME}, and the object takes the body's next object id. */
+  static final int NEW_BY_NAME = 3;
+
+  /** An object written before in this body; its id follows. */
+  static final int SEEN = 4;
+
   private final PooledKryo owner;
   private final int index;
   private final Class<?> type;
@@ -108,11 +117,22 @@ final class ShapedSerializer extends Serializer<Object> {
 
   @Override
   public void write(Kryo kryo, Output output, Object object) {
-    if (owner.writesPositionally(index)) {
-      output.writeByte(POSITIONAL);
+    boolean positionally = owner.writesPositionally(index);
+    int mode = positionally ? POSITIONAL : BY_NAME;
+    if (owner.writesWithIdentity(index)) {
+      // Only classes that can form a cycle (CyclicTypes): other values pay nothing for it.
+      int seen = owner.writtenId(object);
+      if (seen >= 0) {
+        output.writeByte(SEEN);
+        output.writeVarInt(seen, true);
+        return;
+      }
+      mode = positionally ? NEW_POSITIONAL : NEW_BY_NAME;
+    }
+    output.writeByte(mode);
+    if (positionally) {
       positional.write(kryo, output, object);
     } else {
-      output.writeByte(BY_NAME);
       writeByName(kryo, output, object);
     }
   }
@@ -120,14 +140,36 @@ final class ShapedSerializer extends Serializer<Object> {
   @Override
   public Object read(Kryo kryo, Input input, Class type) {
     int mode = input.readByte();
-    if (mode == POSITIONAL) {
-      return positional.read(kryo, input, type);
+    switch (mode) {
+      case POSITIONAL:
+        return positional.read(kryo, input, type);
+      case BY_NAME:
+        return readByName(kryo, input);
+      case NEW_POSITIONAL:
+      case NEW_BY_NAME:
+        if (canonical != null) {
+          throw new BodyDecodingException("a record " + this.type.getName() + " with an identity");
+        }
+        owner.expectNew(); // taken by the object as soon as it is created, before its fields
+        Object object =
+            mode == NEW_POSITIONAL ? positional.read(kryo, input, type) : readByName(kryo, input);
+        owner.newObject(object); // in case no serializer announced it
+        return object;
+      case SEEN:
+        Object seen = owner.readObject(input.readVarInt(true));
+        if (!this.type.isInstance(seen)) {
+          throw new BodyDecodingException(
+              "a reference to a "
+                  + seen.getClass().getName()
+                  + " where a "
+                  + this.type.getName()
+                  + " belongs");
+        }
+        return seen;
+      default:
+        throw new BodyDecodingException(
+            "a " + this.type.getName() + " arrived in an unknown encoding (" + mode + ")");
     }
-    if (mode == BY_NAME) {
-      return readByName(kryo, input);
-    }
-    throw new BodyDecodingException(
-        "a " + this.type.getName() + " arrived in an unknown encoding (" + mode + ")");
   }
 
   private void writeByName(Kryo kryo, Output output, Object object) {
@@ -154,7 +196,11 @@ final class ShapedSerializer extends Serializer<Object> {
   private Object readByName(Kryo kryo, Input input) {
     int count = input.readVarInt(true);
     BoundedInput.checkCount(input, count);
-    Object target = canonical == null ? kryo.newInstance(type) : null;
+    Object target = null;
+    if (canonical == null) {
+      target = kryo.newInstance(type);
+      kryo.reference(target);
+    }
     Object[] components = canonical == null ? null : new Object[members.length];
     boolean[] arrived = new boolean[members.length];
     for (int i = 0; i < count; i++) {

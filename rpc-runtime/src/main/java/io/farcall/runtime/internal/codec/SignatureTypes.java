@@ -1,5 +1,6 @@
 package io.farcall.runtime.internal.codec;
 
+import com.google.common.reflect.TypeToken;
 import java.lang.reflect.Field;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Method;
@@ -45,21 +46,26 @@ final class SignatureTypes {
     return exceptionTypes;
   }
 
-  /** Walks every abstract method of an interface (inherited ones included). */
+  /**
+   * Walks every abstract method of an interface (inherited ones included), with the type variables
+   * of generic super-interfaces resolved as the interface binds them: in {@code PartRepo extends
+   * Repo<Part>}, {@code Repo}'s {@code T find()} lets in a {@code Part}.
+   */
   SignatureTypes addInterface(Class<?> remoteInterface) {
     if (!remoteInterface.isInterface()) {
       throw new IllegalArgumentException(remoteInterface.getName() + " is not an interface");
     }
+    TypeToken<?> self = TypeToken.of(remoteInterface);
     for (Method method : remoteInterface.getMethods()) {
       if (method.isDefault() || Modifier.isStatic(method.getModifiers())) {
         continue;
       }
       for (Type parameter : method.getGenericParameterTypes()) {
-        addType(parameter);
+        addType(self.resolveType(parameter).getType());
       }
-      addType(method.getGenericReturnType());
+      addType(self.resolveType(method.getGenericReturnType()).getType());
       for (Type exception : method.getGenericExceptionTypes()) {
-        addType(exception);
+        addType(self.resolveType(exception).getType());
       }
     }
     return this;

@@ -27,6 +27,7 @@ public final class ServiceDescriptor {
   private final Class<?> type;
   private final String name;
   private final List<MethodDescriptor> methods;
+  private final List<Method> javaMethods;
   private final Map<String, MethodDescriptor> byKey;
   private final LoadBalance loadBalance;
 
@@ -58,6 +59,7 @@ public final class ServiceDescriptor {
       }
     }
     this.methods = List.copyOf(ms);
+    this.javaMethods = List.copyOf(remoteMethods);
     this.byKey = Map.copyOf(keys);
   }
 
@@ -91,6 +93,16 @@ public final class ServiceDescriptor {
    */
   public List<MethodDescriptor> methods() {
     return methods;
+  }
+
+  /**
+   * Every abstract method of the interface as the JVM sees it, inherited ones included: more than
+   * {@link #methods()} when two share a key, as {@code Repo<T>.find(long)} returning {@code Object}
+   * and {@code PartRepo.find(long)} returning {@code Part} do. A stub implements each, calling the
+   * remote method of its key.
+   */
+  public List<Method> javaMethods() {
+    return javaMethods;
   }
 
   /** How calls pick a provider; {@link LoadBalance#DEFAULT} for the runtime's setting. */

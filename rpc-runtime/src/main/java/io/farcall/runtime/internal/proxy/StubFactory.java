@@ -1,15 +1,17 @@
 package io.farcall.runtime.internal.proxy;
 
 import static net.bytebuddy.matcher.ElementMatchers.isToString;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.farcall.runtime.internal.invoke.ClientInvoker;
 import io.farcall.runtime.internal.invoke.MethodDescriptor;
 import io.farcall.runtime.internal.invoke.ServiceDescriptor;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.modifier.FieldManifestation;
 import net.bytebuddy.description.modifier.Visibility;
@@ -64,9 +66,23 @@ public final class StubFactory {
                   MethodCall.invoke(Object.class.getConstructor())
                       .andThen(FieldAccessor.ofField("handler").setsArgumentAt(0)));
       var invoke = StubHandler.class.getMethod("invoke", int.class, Object[].class);
-      for (MethodDescriptor m : service.methods()) {
+      // Each method with the exact erased signature the JVM dispatches on: matching by name and
+      // parameter types in Byte Buddy's generic view would miss Repo<T>.save(Object) inherited by
+      // PartRepo extends Repo<Part>, which Byte Buddy sees as save(Part).
+      Set<String> defined = new HashSet<>();
+      for (Method javaMethod : service.javaMethods()) {
+        String signature =
+            javaMethod.getName()
+                + Arrays.toString(javaMethod.getParameterTypes())
+                + javaMethod.getReturnType().getName();
+        if (!defined.add(signature)) {
+          continue; // declared alike by two super-interfaces: one implementation serves both
+        }
+        MethodDescriptor m = service.method(MethodDescriptor.keyOf(javaMethod));
         b =
-            b.method(named(m.method().getName()).and(takesArguments(m.parameterTypes())))
+            b.defineMethod(javaMethod.getName(), javaMethod.getReturnType(), Visibility.PUBLIC)
+                .withParameters(javaMethod.getParameterTypes())
+                .throwing(javaMethod.getExceptionTypes())
                 .intercept(
                     MethodCall.invoke(invoke)
                         .onField("handler")
