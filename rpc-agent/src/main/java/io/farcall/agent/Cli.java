@@ -25,6 +25,7 @@ public final class Cli {
       """
       usage: java -jar rpc-agent.jar list [--registry CONNECT] [--basepath PATH]
              java -jar rpc-agent.jar ping SERVICE [--registry CONNECT] [--basepath PATH] [--timeout T]
+             java -jar rpc-agent.jar diff SERVICE [--registry CONNECT] [--basepath PATH]
              java -jar rpc-agent.jar zookeeper [--port PORT] [--stdin]
              java -jar rpc-agent.jar --help""";
 
@@ -36,7 +37,11 @@ public final class Cli {
 
       Commands:
         list            every service in the registry, with each provider's address,
-                        registration time (UTC) and instance id
+                        registration time (UTC), instance id and contract fingerprint;
+                        a service whose providers' contracts differ is marked
+        diff SERVICE    which providers of SERVICE have which contract (methods and the
+                        shapes of their types) and how they differ; succeeds only if all
+                        providers have the same
         ping SERVICE    ask every provider of SERVICE whether it serves it, and print each
                         round-trip time; succeeds only if there is a provider and all answer ok
         zookeeper       run a development ZooKeeper on 127.0.0.1 in the foreground; it prints
@@ -56,8 +61,9 @@ public final class Cli {
 
       Exit status:
         0  success
-        1  the command found a problem: a provider did not answer ok, the service is unknown
-           or has no providers, or ZooKeeper could not be started or read
+        1  the command found a problem: a provider did not answer ok, the providers'
+           contracts differ, the service is unknown or has no providers, or ZooKeeper could
+           not be started or read
         2  the command line is wrong
         3  no registry answered at the --registry address
       """
@@ -118,9 +124,11 @@ public final class Cli {
         return NO_REGISTRY;
       }
       try (ops) {
-        return args.command() == CliArgs.Command.PING
-            ? PingCommand.run(ops, args.service(), args.timeout(), out, err)
-            : ListCommand.run(ops, out, err);
+        return switch (args.command()) {
+          case PING -> PingCommand.run(ops, args.service(), args.timeout(), out, err);
+          case DIFF -> DiffCommand.run(ops, args.service(), out, err);
+          default -> ListCommand.run(ops, out, err);
+        };
       }
     } catch (RpcException e) {
       err.println("farcall: " + e.getMessage());

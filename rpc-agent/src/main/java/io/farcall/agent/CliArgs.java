@@ -31,6 +31,7 @@ record CliArgs(
   enum Command {
     LIST("list"),
     PING("ping"),
+    DIFF("diff"),
     ZOOKEEPER("zookeeper"),
     HELP("help");
 
@@ -53,8 +54,8 @@ record CliArgs(
   /** Options that take a value, and the commands they apply to. */
   private static final Map<String, Set<Command>> VALUED =
       Map.of(
-          "--registry", Set.of(Command.LIST, Command.PING),
-          "--basepath", Set.of(Command.LIST, Command.PING),
+          "--registry", Set.of(Command.LIST, Command.PING, Command.DIFF),
+          "--basepath", Set.of(Command.LIST, Command.PING, Command.DIFF),
           "--timeout", Set.of(Command.PING),
           "--port", Set.of(Command.ZOOKEEPER));
 
@@ -132,9 +133,13 @@ record CliArgs(
     }
     List<String> operands = words.subList(1, words.size());
     String service = null;
-    if (command == Command.PING) {
+    if (command == Command.PING || command == Command.DIFF) {
       if (operands.isEmpty()) {
-        throw new UsageException("ping needs the name of a service, e.g. ping acme.shop.Inventory");
+        throw new UsageException(
+            command.word
+                + " needs the name of a service, e.g. "
+                + command.word
+                + " acme.shop.Inventory");
       }
       service = operands.get(0);
       operands = operands.subList(1, operands.size());

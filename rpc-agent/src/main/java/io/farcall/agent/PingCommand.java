@@ -17,22 +17,8 @@ final class PingCommand {
 
   static int run(
       FarcallOps ops, String service, Duration timeout, PrintStream out, PrintStream err) {
-    Map<String, List<Provider>> services = ops.services();
-    List<Provider> providers = services.get(service);
-    String where = " under " + ops.basePath() + " at " + ops.registry();
+    List<Provider> providers = providersOf(ops, service, err);
     if (providers == null) {
-      err.println(
-          "farcall: no service named '"
-              + service
-              + "' is registered"
-              + where
-              + (services.isEmpty()
-                  ? " (there are no services)"
-                  : "; registered services: " + String.join(", ", services.keySet())));
-      return Cli.FAILED;
-    }
-    if (providers.isEmpty()) {
-      err.println("farcall: " + service + " has no providers" + where);
       return Cli.FAILED;
     }
     List<PingResult> results = ops.ping(providers, timeout);
@@ -50,5 +36,31 @@ final class PingCommand {
       return Cli.FAILED;
     }
     return Cli.OK;
+  }
+
+  /**
+   * The registered providers of {@code service}; null, after saying why on {@code err}, if the
+   * service is unknown or has none.
+   */
+  static List<Provider> providersOf(FarcallOps ops, String service, PrintStream err) {
+    Map<String, List<Provider>> services = ops.services();
+    List<Provider> providers = services.get(service);
+    String where = " under " + ops.basePath() + " at " + ops.registry();
+    if (providers == null) {
+      err.println(
+          "farcall: no service named '"
+              + service
+              + "' is registered"
+              + where
+              + (services.isEmpty()
+                  ? " (there are no services)"
+                  : "; registered services: " + String.join(", ", services.keySet())));
+      return null;
+    }
+    if (providers.isEmpty()) {
+      err.println("farcall: " + service + " has no providers" + where);
+      return null;
+    }
+    return providers;
   }
 }

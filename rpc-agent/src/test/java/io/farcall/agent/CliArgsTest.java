@@ -41,6 +41,14 @@ class CliArgsTest {
   }
 
   @Test
+  void diffTakesAServiceAndTheRegistryOptions() throws Exception {
+    CliArgs args = CliArgs.parse("diff", "acme.Inventory", "--registry", "zk1:2181");
+    assertThat(args.command()).isEqualTo(CliArgs.Command.DIFF);
+    assertThat(args.service()).isEqualTo("acme.Inventory");
+    assertThat(args.registry()).isEqualTo("zk1:2181");
+  }
+
+  @Test
   void zookeeperTakesAPortAndTheStdinFlag() throws Exception {
     CliArgs args = CliArgs.parse("zookeeper", "--port", "12181", "--stdin");
 
@@ -70,6 +78,8 @@ class CliArgsTest {
     assertUsage("option --stdin does not apply to ping", "ping", "s", "--stdin");
     assertUsage("option --stdin takes no value", "zookeeper", "--stdin=yes");
     assertUsage("ping needs the name of a service", "ping");
+    assertUsage("diff needs the name of a service", "diff");
+    assertUsage("option --timeout does not apply to diff", "diff", "s", "--timeout", "1s");
     assertUsage("unexpected argument 'extra' after ping", "ping", "s", "extra");
     assertUsage("unexpected argument 'x' after list", "list", "x");
     assertUsage(

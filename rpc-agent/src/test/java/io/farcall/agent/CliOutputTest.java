@@ -26,8 +26,8 @@ class CliOutputTest {
     services.put(
         "acme.shop.Inventory",
         List.of(
-            new Provider("acme.shop.Inventory", "3f2a", "127.0.0.1", 41235, T1),
-            new Provider("acme.shop.Inventory", "9bc1", "10.0.0.12", 7000, T2)));
+            provider("acme.shop.Inventory", "3f2a", "127.0.0.1", 41235, T1, "c1"),
+            provider("acme.shop.Inventory", "9bc1", "10.0.0.12", 7000, T2, "c1")));
     services.put(
         "acme.shop.Pricing",
         List.of(new Provider("acme.shop.Pricing", "77de", "127.0.0.1", 41236, null)));
@@ -36,12 +36,73 @@ class CliOutputTest {
     assertThat(CliOutput.services(services))
         .containsExactly(
             "acme.shop.Inventory",
-            "  127.0.0.1:41235   since 2026-11-21 11:20:01 UTC   id 3f2a",
-            "  10.0.0.12:7000    since 2026-11-21 11:25:42 UTC   id 9bc1",
+            "  127.0.0.1:41235   since 2026-11-21 11:20:01 UTC   id 3f2a   contract c1",
+            "  10.0.0.12:7000    since 2026-11-21 11:25:42 UTC   id 9bc1   contract c1",
             "acme.shop.Pricing",
-            "  127.0.0.1:41236   since (unknown)                 id 77de",
+            "  127.0.0.1:41236   since (unknown)                 id 77de   contract (unknown)",
             "acme.shop.Retired",
             "  (no providers)");
+  }
+
+  @Test
+  void aServiceWhoseProvidersHaveDifferentContractsIsMarked() {
+    Map<String, List<Provider>> services =
+        Map.of(
+            "s",
+            List.of(
+                provider("s", "a", "127.0.0.1", 7001, T1, "c1"),
+                provider("s", "b", "127.0.0.1", 7002, T1, "c2"),
+                provider("s", "c", "127.0.0.1", 7003, T1, "c1")));
+
+    assertThat(CliOutput.services(services))
+        .containsExactly(
+            "s   2 different contracts (java -jar rpc-agent.jar diff s)",
+            "  127.0.0.1:7001   since 2026-11-21 11:20:01 UTC   id a   contract c1",
+            "  127.0.0.1:7002   since 2026-11-21 11:20:01 UTC   id b   contract c2 *",
+            "  127.0.0.1:7003   since 2026-11-21 11:20:01 UTC   id c   contract c1");
+  }
+
+  @Test
+  void diffShowsWhoHasWhichContractAndTheMembersThatDiffer() {
+    String v1 =
+        "interface s\n  get(long) -> app.Item\nclass app.Item\n  qty: int\n  sku: java.lang.String!"
+            + "\nenum app.Color\n  A\n  B";
+    String v2 =
+        "interface s\n  get(long) -> app.Item\nclass app.Item\n  note: java.lang.String!"
+            + "\n  qty: long\n  sku: java.lang.String!\nenum app.Color\n  A\n  B"
+            + "\nrecord app.Note\n  text: java.lang.String!";
+    List<Provider> providers =
+        List.of(
+            provider("s", "a", "127.0.0.1", 7001, T1, "c1", v1),
+            provider("s", "b", "127.0.0.1", 7002, T1, "c2", v2),
+            provider("s", "c", "127.0.0.1", 7003, T1, "c1", v1));
+
+    assertThat(CliOutput.diff("s", providers))
+        .containsExactly(
+            "s: 2 contracts among 3 providers",
+            "  contract c1: 127.0.0.1:7001, 127.0.0.1:7003",
+            "  contract c2: 127.0.0.1:7002",
+            "",
+            "--- contract c1",
+            "+++ contract c2",
+            " class app.Item",
+            "-    qty: int",
+            "+    note: java.lang.String!",
+            "+    qty: long",
+            "+record app.Note",
+            "+    text: java.lang.String!");
+    assertThat(CliOutput.diff("s", providers.subList(0, 1)))
+        .containsExactly("s: all 1 providers have contract c1");
+  }
+
+  private static Provider provider(
+      String service, String id, String host, int port, Instant at, String contract) {
+    return provider(service, id, host, port, at, contract, "interface " + service);
+  }
+
+  private static Provider provider(
+      String service, String id, String host, int port, Instant at, String contract, String text) {
+    return new Provider(service, id, host, port, at, contract, text);
   }
 
   @Test
@@ -80,7 +141,7 @@ class CliOutputTest {
     assertThat(status).isZero();
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
     assertThat(help)
-        .contains("  list ", "  ping SERVICE ", "  zookeeper ")
+        .contains("  list ", "  ping SERVICE ", "  diff SERVICE ", "  zookeeper ")
         .contains("--registry", "--basepath", "--timeout", "--port", "--stdin", "--help")
         .contains("default 127.0.0.1:2181", "default /farcall")
         .contains("Exit status:");

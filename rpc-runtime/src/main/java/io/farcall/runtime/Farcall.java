@@ -2,6 +2,7 @@ package io.farcall.runtime;
 
 import io.farcall.Remote;
 import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.codec.Contract;
 import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.Registration;
 import io.farcall.runtime.internal.discovery.Registry;
@@ -65,6 +66,15 @@ public final class Farcall implements AutoCloseable {
   private final ClientTransport clientTransport;
   private final ClientResources clientResources;
   private final Map<Class<?>, Object> stubs = new ConcurrentHashMap<>();
+
+  /**
+   * The registration metadata key of the fingerprint of the provider's contract: its interface's
+   * methods and the shapes of the types they use, as this provider's classes have them.
+   */
+  static final String CONTRACT_KEY = "contract";
+
+  /** The registration metadata key of the contract itself, as text (what the CLI's diff shows). */
+  static final String CONTRACT_TEXT_KEY = "contractText";
 
   /** This runtime's registration of each service it serves, by service name. Guarded by this. */
   private final Map<String, Registration> registrations = new LinkedHashMap<>();
@@ -201,13 +211,20 @@ public final class Farcall implements AutoCloseable {
             impl.getClass().getName());
         continue; // the same service at the same address: still one registration
       }
+      Contract contract = codec.contract(s.type());
       registrations.put(
           s.name(),
           registry.register(
               s.name(),
               settings.advertisedHost(),
               serverAddress.getPort(),
-              Map.of(Endpoint.WEIGHT_KEY, Integer.toString(settings.weight()))));
+              Map.of(
+                  Endpoint.WEIGHT_KEY,
+                  Integer.toString(settings.weight()),
+                  CONTRACT_KEY,
+                  contract.fingerprint(),
+                  CONTRACT_TEXT_KEY,
+                  contract.text())));
       log.info(
           "exported {} ({}) at {}:{}",
           s.name(),

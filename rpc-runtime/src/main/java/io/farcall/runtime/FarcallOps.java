@@ -124,12 +124,12 @@ public final class FarcallOps implements AutoCloseable {
   public Map<String, List<Provider>> services() {
     Map<String, List<Provider>> services = new LinkedHashMap<>();
     registry
-        .listAll()
+        .list()
         .forEach(
-            (service, endpoints) -> {
+            (service, listed) -> {
               List<Provider> providers = new ArrayList<>();
-              for (Endpoint e : endpoints) {
-                providers.add(Provider.of(service, e));
+              for (Registry.Listing l : listed) {
+                providers.add(Provider.of(service, l.endpoint(), l.metadata()));
               }
               providers.sort(Provider.ORDER);
               services.put(service, List.copyOf(providers));
@@ -320,8 +320,19 @@ public final class FarcallOps implements AutoCloseable {
    * @param host the address the provider advertised
    * @param port the port it listens on
    * @param registeredAt when it registered, or null if its registration does not say
+   * @param contract the fingerprint of the provider's contract (its interface's methods and the
+   *     shapes of the types they use, as its classes have them), or null if its registration does
+   *     not say
+   * @param contractText that contract as text, or null
    */
-  public record Provider(String service, String id, String host, int port, Instant registeredAt) {
+  public record Provider(
+      String service,
+      String id,
+      String host,
+      int port,
+      Instant registeredAt,
+      String contract,
+      String contractText) {
     static final Comparator<Provider> ORDER =
         Comparator.comparing(Provider::host)
             .thenComparingInt(Provider::port)
@@ -333,13 +344,20 @@ public final class FarcallOps implements AutoCloseable {
       requireNonNull(host, "host");
     }
 
-    static Provider of(String service, Endpoint e) {
+    /** A provider whose registration states no contract. */
+    public Provider(String service, String id, String host, int port, Instant registeredAt) {
+      this(service, id, host, port, registeredAt, null, null);
+    }
+
+    static Provider of(String service, Endpoint e, Map<String, String> metadata) {
       return new Provider(
           service,
           e.id(),
           e.host(),
           e.port(),
-          e.registeredAtMillis() > 0 ? Instant.ofEpochMilli(e.registeredAtMillis()) : null);
+          e.registeredAtMillis() > 0 ? Instant.ofEpochMilli(e.registeredAtMillis()) : null,
+          metadata.get(Farcall.CONTRACT_KEY),
+          metadata.get(Farcall.CONTRACT_TEXT_KEY));
     }
 
     /** {@code host:port}. */

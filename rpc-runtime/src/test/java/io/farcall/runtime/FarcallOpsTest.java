@@ -73,6 +73,24 @@ class FarcallOpsTest {
   }
 
   @Test
+  void eachProviderRegistersTheContractOfItsVersionOfTheService() {
+    List<Provider> providers =
+        ops.services().get(GREETER).stream()
+            .filter(p -> List.of(address(providerA), address(providerB)).contains(p.address()))
+            .toList();
+
+    assertThat(providers).hasSize(2);
+    assertThat(providers)
+        .extracting(Provider::contract)
+        .as("the same classes: the same fingerprint")
+        .containsOnly(providers.get(0).contract())
+        .allMatch(c -> c.matches("[0-9a-f]{16}"));
+    assertThat(providers.get(0).contractText())
+        .startsWith("interface " + GREETER + "\n")
+        .contains("  greet(java.lang.String!) -> java.lang.String!");
+  }
+
+  @Test
   void everyLiveProviderAnswersOkWithItsRoundTrip() {
     List<Provider> live =
         List.of(provider(GREETER, address(providerA)), provider(GREETER, address(providerB)));

@@ -1,6 +1,7 @@
 package io.farcall.agent.cli;
 
 import static io.farcall.agent.cli.CliProcesses.cli;
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farcall.agent.cli.CliProcesses.Result;
@@ -11,6 +12,7 @@ import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,11 +67,27 @@ class ListAndPingCliIT {
     assertThat(lines.subList(1, 3))
         .anySatisfy(l -> assertThat(l).startsWith("  " + address(providerA) + " "))
         .anySatisfy(l -> assertThat(l).startsWith("  " + address(providerB) + " "))
-        .allSatisfy(l -> assertThat(l).matches("  127\\.0\\.0\\.1:\\d+ +" + SINCE + "   id \\S+"));
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .matches(
+                        "  127\\.0\\.0\\.1:\\d+ +" + SINCE + "   id \\S+   contract [0-9a-f]{16}"));
     // The columns line up whatever the port numbers' lengths.
     assertThat(lines.get(1).indexOf("since")).isEqualTo(lines.get(2).indexOf("since"));
     assertThat(lines.subList(3, 5)).containsExactly(PRICING, "  (no providers)");
     assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void diffOfProvidersOfOneVersionSaysTheyAgree() {
+    Result r = cli("diff", CATALOG, "--registry", zk.connectString());
+
+    assertThat(r.status()).as(r.toString()).isZero();
+    assertThat(r.outLines())
+        .singleElement(as(InstanceOfAssertFactories.STRING))
+        .matches(
+            java.util.regex.Pattern.quote(CATALOG)
+                + ": all 2 providers have contract [0-9a-f]{16}");
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.google.common.base.Throwables;
 import com.google.common.collect.ImmutableList;
 import com.google.common.primitives.Primitives;
+import com.google.common.reflect.TypeToken;
 import io.netty.buffer.ByteBuf;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -205,6 +206,60 @@ public final class BodyCodec {
       pool.free(pooled);
     }
     encode(out, peer, (kryo, output, d, unused) -> kryo.writeObject(output, d), data, null);
+  }
+
+  /**
+   * The contract of a {@code @Remote} interface as this side has it: its methods, and the shapes of
+   * the types and the fields of the exceptions they use, allowed here (see {@link
+   * #allowInterface}).
+   *
+   * @throws IllegalArgumentException if it is not an interface
+   */
+  public Contract contract(Class<?> remoteInterface) {
+    allowInterface(remoteInterface);
+    SignatureTypes walk = new SignatureTypes().addInterface(remoteInterface);
+    TypeToken<?> self = TypeToken.of(remoteInterface);
+    StringBuilder text = new StringBuilder("interface ").append(remoteInterface.getName());
+    Set<String> methods = new java.util.TreeSet<>();
+    for (java.lang.reflect.Method m : remoteInterface.getMethods()) {
+      if (m.isDefault() || Modifier.isStatic(m.getModifiers())) {
+        continue;
+      }
+      StringBuilder line = new StringBuilder(m.getName()).append('(');
+      java.lang.reflect.Type[] parameters = m.getGenericParameterTypes();
+      for (int i = 0; i < parameters.length; i++) {
+        line.append(i == 0 ? "" : ", ")
+            .append(TypeShape.typeName(self.resolveType(parameters[i]).getType()));
+      }
+      line.append(") -> ")
+          .append(TypeShape.typeName(self.resolveType(m.getGenericReturnType()).getType()));
+      java.lang.reflect.Type[] thrown = m.getGenericExceptionTypes();
+      for (int i = 0; i < thrown.length; i++) {
+        line.append(i == 0 ? " throws " : ", ").append(thrown[i].getTypeName());
+      }
+      methods.add(line.toString());
+    }
+    methods.forEach(line -> text.append("\n  ").append(line));
+    Map<String, String> blocks = new java.util.TreeMap<>();
+    for (AllowList.Entry e : allowList.entries()) {
+      if (e.shape() != null && walk.kryoTypes().contains(e.type())) {
+        blocks.put(e.type().getName(), e.shape().description());
+      }
+    }
+    for (Class<?> exception : walk.exceptionTypes()) {
+      StringBuilder block = new StringBuilder("exception ").append(exception.getName());
+      ExceptionFields.of(exception)
+          .forEach(
+              (name, field) ->
+                  block
+                      .append("\n  ")
+                      .append(name)
+                      .append(": ")
+                      .append(TypeShape.typeName(field.getGenericType())));
+      blocks.put(exception.getName(), block.toString());
+    }
+    blocks.values().forEach(block -> text.append('\n').append(block));
+    return Contract.of(text.toString());
   }
 
   // ---- what a peer is told about this side's types ----

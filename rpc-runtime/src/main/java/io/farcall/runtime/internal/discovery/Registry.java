@@ -510,16 +510,37 @@ public final class Registry implements AutoCloseable {
    * @throws IllegalStateException if the registry is closed
    */
   public Map<String, List<Endpoint>> listAll() {
-    checkOpen();
     Map<String, List<Endpoint>> all = new TreeMap<>();
+    list()
+        .forEach(
+            (service, listed) -> all.put(service, listed.stream().map(Listing::endpoint).toList()));
+    return Collections.unmodifiableMap(all);
+  }
+
+  /** One registered instance as tools see it: its endpoint and the string pairs stored with it. */
+  public record Listing(Endpoint endpoint, Map<String, String> metadata) {}
+
+  /**
+   * As {@link #listAll}, with each instance's metadata.
+   *
+   * @throws RpcException if ZooKeeper could not be read
+   * @throws IllegalStateException if the registry is closed
+   */
+  public Map<String, List<Listing>> list() {
+    checkOpen();
+    Map<String, List<Listing>> all = new TreeMap<>();
     try {
       for (String service : discovery.queryForNames()) {
         all.put(
             service,
             discovery.queryForInstances(service).stream()
                 .filter(SafeJsonInstanceSerializer::isUsable)
-                .map(CachedDirectory::toEndpoint)
-                .sorted(Comparator.comparing(Endpoint::id))
+                .map(
+                    i ->
+                        new Listing(
+                            CachedDirectory.toEndpoint(i),
+                            i.getPayload() == null ? Map.of() : Map.copyOf(i.getPayload())))
+                .sorted(Comparator.comparing(l -> l.endpoint().id()))
                 .toList());
       }
     } catch (KeeperException.NoNodeException e) {

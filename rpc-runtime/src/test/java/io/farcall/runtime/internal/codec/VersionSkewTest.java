@@ -286,4 +286,22 @@ class VersionSkewTest {
       body.release();
     }
   }
+
+  @Test
+  void theContractsFingerprintTellsVersionsApartAndItsTextSaysHow() {
+    Contract one = ONE.codec.contract(ONE.types.type("Shop"));
+    Side recompiled = new Side(TypeVersions.compile(V1));
+    Contract again = recompiled.codec.contract(recompiled.types.type("Shop"));
+    Contract two = TWO.codec.contract(TWO.types.type("Shop"));
+
+    assertThat(again).as("the same classes, compiled again").isEqualTo(one);
+    assertThat(two.fingerprint()).isNotEqualTo(one.fingerprint()).hasSize(16);
+    assertThat(one.text())
+        .startsWith("interface app.Shop\n")
+        .contains("  item(app.Item) -> app.Item\n", "  fail() -> void throws app.OutOfStock")
+        .contains("class app.Item\n  qty: int\n  sku: java.lang.String!")
+        .contains("enum app.Color\n  A\n  B")
+        .contains("exception app.OutOfStock\n  left: int");
+    assertThat(two.text()).contains("enum app.Color\n  A\n  X\n  B", "record app.Note");
+  }
 }
