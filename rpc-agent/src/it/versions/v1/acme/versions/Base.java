@@ -1,0 +1,3 @@
+package acme.versions;
+
+public class Base {}

@@ -1,0 +1,5 @@
+package acme.versions;
+
+public class Child extends Base {
+  public String name;
+}

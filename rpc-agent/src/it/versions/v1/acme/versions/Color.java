@@ -1,0 +1,6 @@
+package acme.versions;
+
+public enum Color {
+  A,
+  B
+}

@@ -1,0 +1,3 @@
+package acme.versions;
+
+public record Rec(String sku, int qty) {}

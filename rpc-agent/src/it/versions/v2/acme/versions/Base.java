@@ -1,0 +1,5 @@
+package acme.versions;
+
+public class Base {
+  public int level;
+}

@@ -1,0 +1,5 @@
+package acme.versions;
+
+public class Changed {
+  public String qty;
+}

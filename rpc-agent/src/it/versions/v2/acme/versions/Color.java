@@ -1,0 +1,7 @@
+package acme.versions;
+
+public enum Color {
+  A,
+  X,
+  B
+}
