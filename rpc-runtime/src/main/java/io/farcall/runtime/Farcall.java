@@ -3,6 +3,7 @@ package io.farcall.runtime;
 import io.farcall.Remote;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.Contract;
+import io.farcall.runtime.internal.codec.TypeNames;
 import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.Registration;
 import io.farcall.runtime.internal.discovery.Registry;
@@ -78,6 +79,9 @@ public final class Farcall implements AutoCloseable {
 
   /** This runtime's registration of each service it serves, by service name. Guarded by this. */
   private final Map<String, Registration> registrations = new LinkedHashMap<>();
+
+  /** The class loaders the {@code allowtypes} names were looked up in. */
+  private final Set<ClassLoader> namedTypeLoaders = ConcurrentHashMap.newKeySet();
 
   /** The object serving each service, by service name. Guarded by this. */
   private final Map<String, Object> implementations = new HashMap<>();
@@ -170,6 +174,7 @@ public final class Farcall implements AutoCloseable {
             type,
             t -> {
               ServiceDescriptor service = ServiceDescriptor.of(t);
+              allowNamedTypes(t.getClassLoader());
               codec.allowInterface(t);
               ClientInvoker invoker =
                   new ClientInvoker(service, registry.directory(service.name()), clientResources);
@@ -195,6 +200,7 @@ public final class Farcall implements AutoCloseable {
     for (Class<?> t : remotes) {
       services.add(ServiceDescriptor.of(t));
     }
+    allowNamedTypes(impl.getClass().getClassLoader());
     startServer();
     List<String> names = new ArrayList<>();
     for (ServiceDescriptor s : services) {
@@ -233,6 +239,26 @@ public final class Farcall implements AutoCloseable {
           serverAddress.getPort());
     }
     return List.copyOf(names);
+  }
+
+  /**
+   * Allows the types the settings name ({@code allowtypes}) as {@code loader} finds them, once per
+   * class loader: an application's classes may live in a loader of their own (an executable jar's,
+   * a web container's), which only its exported objects and stubs lead to.
+   */
+  private void allowNamedTypes(ClassLoader loader) {
+    List<String> names = settings.allowedTypeNames();
+    if (names.isEmpty() || loader == null || !namedTypeLoaders.add(loader)) {
+      return;
+    }
+    TypeNames.Found found = TypeNames.resolve(names, loader);
+    codec.allowTypes(found.types());
+    if (!found.missing().isEmpty()) {
+      log.warn(
+          "option 'allowtypes': {} not found by {}; calls carrying them will be refused",
+          String.join(", ", found.missing()),
+          loader);
+    }
   }
 
   /** The address the provider server listens on, or null before the first export. */

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +44,7 @@ public final class FarcallSettings {
   private final Duration heartbeatInterval;
   private final Duration shutdownGrace;
   private final List<Class<?>> allowedTypes;
+  private final List<String> allowedTypeNames;
   private final LoadBalance loadBalance;
   private final int weight;
 
@@ -63,6 +65,7 @@ public final class FarcallSettings {
     this.heartbeatInterval = b.heartbeatInterval;
     this.shutdownGrace = b.shutdownGrace;
     this.allowedTypes = List.copyOf(b.allowedTypes);
+    this.allowedTypeNames = List.copyOf(b.allowedTypeNames);
     this.loadBalance = b.loadBalance;
     this.weight = b.weight;
   }
@@ -139,6 +142,16 @@ public final class FarcallSettings {
 
   public List<Class<?>> allowedTypes() {
     return allowedTypes;
+  }
+
+  /**
+   * Classes by name, and packages as {@code acme.model.*}, that may travel in calls besides those
+   * derived from the {@code @Remote} interfaces: the {@code allowtypes} option. They are looked up
+   * in the class loader of each exported object's class and each stub's interface, as the runtime
+   * meets them.
+   */
+  public List<String> allowedTypeNames() {
+    return allowedTypeNames;
   }
 
   /** How calls pick a provider, for interfaces whose {@code @Remote} does not say. */
@@ -251,6 +264,11 @@ public final class FarcallSettings {
     setters.put("loadbalance", (b, v) -> b.loadBalance(parseLoadBalance(v)));
     names.put("weight", "this provider's share of calls relative to others, 1-1000 (default 10)");
     setters.put("weight", (b, v) -> b.weight(parseInt("weight", v)));
+    names.put(
+        "allowtypes",
+        "classes that may travel besides those the @Remote interfaces name, comma-separated;"
+            + " acme.model.* names every class of a package");
+    setters.put("allowtypes", (b, v) -> b.allowTypes(parseTypeNames(v)));
     OPTION_NAMES = Collections.unmodifiableMap(names);
     OPTIONS = Collections.unmodifiableMap(setters);
   }
@@ -267,6 +285,26 @@ public final class FarcallSettings {
               + "' is not a number; expected "
               + OPTION_NAMES.get(key));
     }
+  }
+
+  private static final Pattern TYPE_NAME =
+      Pattern.compile(
+          "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*"
+              + "(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*(\\.\\*)?");
+
+  private static String[] parseTypeNames(String value) {
+    List<String> names = new ArrayList<>();
+    for (String part : value.split(",")) {
+      String name = part.trim();
+      if (!TYPE_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "option 'allowtypes': '"
+                + name
+                + "' is not a class name (acme.model.Coupon) or a package (acme.model.*)");
+      }
+      names.add(name);
+    }
+    return names.toArray(new String[0]);
   }
 
   private static LoadBalance parseLoadBalance(String value) {
@@ -352,6 +390,7 @@ public final class FarcallSettings {
     private Duration heartbeatInterval = Duration.ofSeconds(10);
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private Set<Class<?>> allowedTypes = new java.util.LinkedHashSet<>();
+    private Set<String> allowedTypeNames = new java.util.LinkedHashSet<>();
     private LoadBalance loadBalance = LoadBalance.LEAST_LOADED;
     private int weight = 10;
 
@@ -490,6 +529,17 @@ public final class FarcallSettings {
     /** Types that may travel in calls besides those derived from the {@code @Remote} interfaces. */
     public Builder allowTypes(Class<?>... types) {
       this.allowedTypes.addAll(List.of(types));
+      return this;
+    }
+
+    /**
+     * As {@link #allowTypes(Class...)}, by name: a class's binary name, or a package as {@code
+     * acme.model.*} for every class of that package (not its subpackages) that the application's
+     * class loader finds in a directory or jar. For when the classes are not at hand, as for the
+     * agent's {@code allowtypes} option.
+     */
+    public Builder allowTypes(String... names) {
+      this.allowedTypeNames.addAll(List.of(names));
       return this;
     }
 

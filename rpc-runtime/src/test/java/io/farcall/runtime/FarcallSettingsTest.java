@@ -48,6 +48,21 @@ class FarcallSettingsTest {
   }
 
   @Test
+  void allowtypesTakesClassNamesAndPackages() {
+    assertThat(
+            Farcall.builder()
+                .option("allowtypes", "acme.model.Coupon, acme.model.gifts.*,acme.Outer$Inner")
+                .settings()
+                .allowedTypeNames())
+        .containsExactly("acme.model.Coupon", "acme.model.gifts.*", "acme.Outer$Inner");
+    assertThatThrownBy(() -> Farcall.builder().option("allowtypes", "acme.model.Coupon,acme..X"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "option 'allowtypes': 'acme..X' is not a class name (acme.model.Coupon) or a package"
+                + " (acme.model.*)");
+  }
+
+  @Test
   void anUnknownOptionIsRefusedWithTheKnownOnes() {
     assertThatThrownBy(() -> Farcall.builder().option("prot", "7000"))
         .isInstanceOf(IllegalArgumentException.class)

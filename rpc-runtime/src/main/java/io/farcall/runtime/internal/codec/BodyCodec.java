@@ -72,17 +72,10 @@ public final class BodyCodec {
 
   BodyCodec(Collection<Class<?>> extraAllowedTypes, AllowList allowList) {
     this.allowList = allowList;
-    SignatureTypes walk = new SignatureTypes();
-    Set<Class<?>> kryoTypes = new LinkedHashSet<>(JdkTypes.ALWAYS_ALLOWED);
-    kryoTypes.addAll(ERROR_DATA_TYPES);
-    for (Class<?> extra : extraAllowedTypes) {
-      walk.addType(extra);
-      if (JdkTypes.isJdk(extra) && isConcreteValue(extra)) {
-        kryoTypes.add(extra);
-      }
-    }
-    kryoTypes.addAll(walk.kryoTypes());
-    allowList.add(kryoTypes, walk.exceptionTypes());
+    Set<Class<?>> always = new LinkedHashSet<>(JdkTypes.ALWAYS_ALLOWED);
+    always.addAll(ERROR_DATA_TYPES);
+    allowList.add(always, Set.of());
+    allowTypes(extraAllowedTypes);
   }
 
   /**
@@ -101,6 +94,26 @@ public final class BodyCodec {
     SignatureTypes walk = new SignatureTypes().addInterface(remoteInterface);
     allowList.add(walk.kryoTypes(), walk.exceptionTypes());
     allowedInterfaces.add(remoteInterface);
+  }
+
+  /**
+   * Allows extra types, as the constructor's {@code extraAllowedTypes} are. Idempotent; may be
+   * called at any time.
+   *
+   * @throws IllegalStateException as {@link #allowInterface} does
+   * @throws IllegalArgumentException as {@link #allowInterface} does
+   */
+  public void allowTypes(Collection<Class<?>> types) {
+    SignatureTypes walk = new SignatureTypes();
+    Set<Class<?>> kryoTypes = new LinkedHashSet<>();
+    for (Class<?> extra : types) {
+      walk.addType(extra);
+      if (JdkTypes.isJdk(extra) && isConcreteValue(extra)) {
+        kryoTypes.add(extra);
+      }
+    }
+    kryoTypes.addAll(walk.kryoTypes());
+    allowList.add(kryoTypes, walk.exceptionTypes());
   }
 
   /**

@@ -27,7 +27,12 @@ final class ClassIdResolver extends DefaultClassResolver {
     int id = encoded - 2;
     Registration registration = getRegistration(id);
     if (registration == null) {
-      throw new BodyDecodingException("class id " + id + " is not allowed");
+      throw new BodyDecodingException(
+          "class id "
+              + id
+              + " is not allowed: the sender's class is not among the types this side allowed"
+              + " (those of its @Remote interfaces, and allowTypes / the agent option"
+              + " allowtypes)");
     }
     return registration;
   }

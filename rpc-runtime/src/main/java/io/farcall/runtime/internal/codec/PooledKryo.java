@@ -282,7 +282,11 @@ final class PooledKryo {
       return "class "
           + type.getName()
           + " is not allowed: it is not reachable from the signatures of an allowed @Remote"
-          + " interface, nor configured as an extra allowed type";
+          + " interface, nor configured as an extra allowed type; allow it on both sides with"
+          + " allowTypes("
+          + type.getSimpleName()
+          + ".class) on the builder, or the agent option allowtypes="
+          + type.getName();
     }
   }
 }

@@ -82,7 +82,7 @@ class BodyCodecSafetyTest {
 
       assertThatThrownBy(() -> provider.readArguments(body, new Class<?>[] {Object.class}))
           .isExactlyInstanceOf(BodyDecodingException.class)
-          .hasMessage("class id " + AllowList.idOf(consumerGadget) + " is not allowed");
+          .hasMessageStartingWith("class id " + AllowList.idOf(consumerGadget) + " is not allowed");
       assertThat(body.readerIndex()).as("a refused body is not consumed").isZero();
     } finally {
       body.release();

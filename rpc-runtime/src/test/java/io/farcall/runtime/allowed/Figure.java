@@ -1,0 +1,6 @@
+package io.farcall.runtime.allowed;
+
+/** A plain interface: which classes implement it, no signature says. */
+public interface Figure {
+  double area();
+}
