@@ -222,6 +222,9 @@ final class ShapedSerializer extends Serializer<Object> {
       input.setLimit(end);
       try {
         value = kryo.readClassAndObject(input);
+      } catch (BodyDecodingException e) {
+        // Which member of which type, as the path to what did not decode.
+        throw new BodyDecodingException(where(name) + ": " + e.getMessage(), e);
       } finally {
         input.setLimit(limit);
       }
