@@ -1,0 +1,3 @@
+package acme.shapes;
+
+public record Part(long id, String name) {}

@@ -1,0 +1,6 @@
+package acme.shapes.figures;
+
+/** A plain interface: no signature names its implementations. */
+public interface Figure {
+  double area();
+}
