@@ -7,11 +7,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** How the CLI shows services, providers and ping results: aligned columns, times in UTC. */
 final class CliOutput {
@@ -147,7 +149,7 @@ final class CliOutput {
 
   private static List<String> blockDiff(Map<String, List<String>> a, Map<String, List<String>> b) {
     List<String> lines = new ArrayList<>();
-    Set<String> headers = new java.util.TreeSet<>(a.keySet());
+    Set<String> headers = new TreeSet<>(a.keySet());
     headers.addAll(b.keySet());
     for (String header : headers) {
       List<String> left = a.get(header);
@@ -172,7 +174,7 @@ final class CliOutput {
           lines.add("+    " + l);
         }
       }
-      if (new java.util.HashSet<>(left).equals(new java.util.HashSet<>(right))) {
+      if (new HashSet<>(left).equals(new HashSet<>(right))) {
         lines.add("     (the same members in another order)");
       }
     }

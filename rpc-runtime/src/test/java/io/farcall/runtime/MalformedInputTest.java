@@ -113,6 +113,18 @@ class MalformedInputTest {
   }
 
   @Test
+  void aHelloWhoseShapeTableDoesNotDecodeClosesTheConnection() throws IOException {
+    Header hello =
+        Header.newBuilder().setVersion(Frame.PROTOCOL_VERSION).setKind(Kind.KIND_HELLO).build();
+    // Claims 100,000 types in a few bytes.
+    byte[] table = {(byte) 0xa0, (byte) 0x8d, 0x06, 1, 2, 3};
+    try (Socket s = connect()) {
+      s.getOutputStream().write(frame(hello.toByteArray(), table));
+      assertClosedByPeer(s);
+    }
+  }
+
+  @Test
   void aHeaderThatDoesNotParseClosesTheConnection() throws IOException {
     byte[] badHeader = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x01};
     try (Socket s = connect()) {

@@ -1,5 +1,6 @@
 package io.farcall.runtime.testing;
 
+import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.transport.ClientTransport;
 import io.farcall.runtime.internal.transport.Frame;
@@ -31,20 +32,30 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class LoopbackTransports implements BeforeEachCallback, AfterEachCallback {
   private final TransportConfig config;
+  private final BodyCodec shapes;
   private final List<ServerTransport> servers = new ArrayList<>();
   private EventLoopGroup boss;
   private EventLoopGroup group;
   private ClientTransport client;
 
   public LoopbackTransports(TransportConfig config) {
+    this(config, null);
+  }
+
+  /**
+   * @param shapes the codec whose type shapes both sides tell each other when a connection opens;
+   *     null for transports that tell nothing
+   */
+  public LoopbackTransports(TransportConfig config, BodyCodec shapes) {
     this.config = config;
+    this.shapes = shapes;
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
     boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    client = new ClientTransport(group, config, null);
+    client = new ClientTransport(group, config, shapes);
   }
 
   @Override
@@ -68,7 +79,7 @@ public final class LoopbackTransports implements BeforeEachCallback, AfterEachCa
    * @return the port it listens on
    */
   public int serve(RequestHandler handler, int port) {
-    ServerTransport server = new ServerTransport(boss, group, config, handler, null);
+    ServerTransport server = new ServerTransport(boss, group, config, handler, shapes);
     servers.add(server);
     return server.bind("127.0.0.1", port).getPort();
   }

@@ -11,12 +11,16 @@ import com.google.common.primitives.Primitives;
 import com.google.common.reflect.TypeToken;
 import io.netty.buffer.ByteBuf;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -233,27 +237,27 @@ public final class BodyCodec {
     SignatureTypes walk = new SignatureTypes().addInterface(remoteInterface);
     TypeToken<?> self = TypeToken.of(remoteInterface);
     StringBuilder text = new StringBuilder("interface ").append(remoteInterface.getName());
-    Set<String> methods = new java.util.TreeSet<>();
-    for (java.lang.reflect.Method m : remoteInterface.getMethods()) {
+    Set<String> methods = new TreeSet<>();
+    for (Method m : remoteInterface.getMethods()) {
       if (m.isDefault() || Modifier.isStatic(m.getModifiers())) {
         continue;
       }
       StringBuilder line = new StringBuilder(m.getName()).append('(');
-      java.lang.reflect.Type[] parameters = m.getGenericParameterTypes();
+      Type[] parameters = m.getGenericParameterTypes();
       for (int i = 0; i < parameters.length; i++) {
         line.append(i == 0 ? "" : ", ")
             .append(TypeShape.typeName(self.resolveType(parameters[i]).getType()));
       }
       line.append(") -> ")
           .append(TypeShape.typeName(self.resolveType(m.getGenericReturnType()).getType()));
-      java.lang.reflect.Type[] thrown = m.getGenericExceptionTypes();
+      Type[] thrown = m.getGenericExceptionTypes();
       for (int i = 0; i < thrown.length; i++) {
         line.append(i == 0 ? " throws " : ", ").append(thrown[i].getTypeName());
       }
       methods.add(line.toString());
     }
     methods.forEach(line -> text.append("\n  ").append(line));
-    Map<String, String> blocks = new java.util.TreeMap<>();
+    Map<String, String> blocks = new TreeMap<>();
     for (AllowList.Entry e : allowList.entries()) {
       if (e.shape() != null && walk.kryoTypes().contains(e.type())) {
         blocks.put(e.type().getName(), e.shape().description());

@@ -87,6 +87,12 @@ public final class Connection {
     return l == null ? 0 : l.pending.size();
   }
 
+  /** What the provider on the current channel said about its types (for tests). */
+  PeerShapes peer() {
+    Link l = current;
+    return l == null ? PeerShapes.UNKNOWN : l.hello.peer();
+  }
+
   public boolean isActive() {
     Link l = current;
     return l != null && l.channel.isActive();

@@ -1,6 +1,7 @@
 package io.farcall.runtime.internal.transport;
 
 import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.netty.channel.Channel;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +41,11 @@ public final class ServerConnection {
   /** Tells the consumer this side's shape table if it has not been told the current one. */
   void tellShapes() {
     hello.tell();
+  }
+
+  /** What the consumer said about its types (for tests). */
+  PeerShapes peer() {
+    return hello.peer();
   }
 
   /** The consumer's hello arrived; returns false if it did not decode. */
