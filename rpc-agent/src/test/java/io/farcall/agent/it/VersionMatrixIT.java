@@ -118,9 +118,15 @@ class VersionMatrixIT {
             "+    qty: long");
   }
 
+  /**
+   * Providers run on the newest JDK at hand (Temurin 25 where /usr/lib/jvm has it), consumers on
+   * this one: the JDK's own types must agree across JDK versions too.
+   */
   private void provider(String name, Path build) throws Exception {
+    List<String> homes = Jvm.javaHomes();
     Jvm provider =
         Jvm.builder("provider-" + name)
+            .javaHome(homes.get(homes.size() - 1))
             .agentOptions("registry=" + zk.connectString())
             .jvmArg("-Dapp.name=" + name)
             .classpath(build, Jvm.ANNOTATIONS_JAR)
