@@ -518,12 +518,8 @@ public final class BodyCodec {
     output.reset();
     pooled.startBody();
     for (Map.Entry<String, Field> field : ExceptionFields.of(error.getClass()).entrySet()) {
-      Output value = pooled.enterByName();
       try {
-        pooled.kryo.writeClassAndObject(value, field.getValue().get(error));
-        output.writeString(field.getKey());
-        output.writeVarInt(value.position(), true);
-        output.writeBytes(value.getBuffer(), 0, value.position());
+        ByNameMembers.write(pooled, output, field.getKey(), field.getValue().get(error));
       } catch (IllegalAccessException | RuntimeException e) {
         pooled.recover();
         logger.debug(
@@ -531,8 +527,6 @@ public final class BodyCodec {
             field.getKey(),
             error.getClass().getName(),
             e);
-      } finally {
-        pooled.exitByName();
       }
     }
     output.writeString(null);
@@ -554,24 +548,16 @@ public final class BodyCodec {
     pooled.startBody();
     try {
       for (String name = input.readString(); name != null; name = input.readString()) {
-        int length = input.readVarInt(true);
-        BoundedInput.checkCount(input, length);
-        int end = input.position() + length;
         Field field = declared.get(name);
+        int end = ByNameMembers.end(pooled, input, field == null);
         if (field == null) {
-          input.setPosition(end);
-          continue;
+          continue; // a field this version does not have, skipped
         }
-        input.setLimit(end);
-        Object value = pooled.kryo.readClassAndObject(input);
-        input.setLimit(blob.length);
         String where = "field '" + name + "' of " + type.getName();
-        if (input.position() != end) {
-          throw new BodyDecodingException(
-              where + " does not decode to the length it was sent with");
-        }
         fields.put(
-            name, ValueConversion.fit(value, field.getType(), field.getGenericType(), where));
+            name,
+            ByNameMembers.read(
+                pooled.kryo, input, end, field.getType(), field.getGenericType(), where));
       }
       return fields;
     } catch (RuntimeException e) {

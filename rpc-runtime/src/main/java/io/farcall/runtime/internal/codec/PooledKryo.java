@@ -59,6 +59,12 @@ final class PooledKryo {
   /** The body's objects written with identity so far, with their ids. */
   private final IdentityHashMap<Object, Integer> written = new IdentityHashMap<>();
 
+  /** The same objects in the order of their ids, to take back those of a member that failed. */
+  private final List<Object> writtenInOrder = new ArrayList<>();
+
+  /** Stands for an object inside a member the reader skipped: a reference to it is refused. */
+  private static final Object SKIPPED = new Object();
+
   /** The body's objects read with identity so far, by id. */
   private final List<Object> read = new ArrayList<>();
 
@@ -121,6 +127,7 @@ final class PooledKryo {
   void startBody() {
     if (!written.isEmpty()) {
       written.clear();
+      writtenInOrder.clear();
     }
     if (!read.isEmpty()) {
       read.clear();
@@ -137,7 +144,23 @@ final class PooledKryo {
   /** The id of an object already written in this body with identity, or -1 after giving it one. */
   int writtenId(Object object) {
     Integer id = written.putIfAbsent(object, written.size());
-    return id == null ? -1 : id;
+    if (id == null) {
+      writtenInOrder.add(object);
+      return -1;
+    }
+    return id;
+  }
+
+  /** How many objects of this body have ids: the next id. */
+  int writtenCount() {
+    return writtenInOrder.size();
+  }
+
+  /** Takes back the ids given from {@code count} on, whose member was not written after all. */
+  void unwrite(int count) {
+    while (writtenInOrder.size() > count) {
+      written.remove(writtenInOrder.remove(writtenInOrder.size() - 1));
+    }
   }
 
   /** The object read in this body with identity under {@code id}. */
@@ -146,7 +169,19 @@ final class PooledKryo {
       throw new BodyDecodingException(
           "a reference to object " + id + " of " + read.size() + " read");
     }
-    return read.get(id);
+    Object object = read.get(id);
+    if (object == SKIPPED) {
+      throw new BodyDecodingException(
+          "a reference to an object inside a member this side does not have");
+    }
+    return object;
+  }
+
+  /** A member this side does not have was skipped, with the ids of {@code count} objects in it. */
+  void skipObjects(int count) {
+    for (int i = 0; i < count; i++) {
+      read.add(SKIPPED);
+    }
   }
 
   /** The next object created (or given to {@link #newObject}) is read with identity. */
@@ -241,7 +276,8 @@ final class PooledKryo {
    * (EsotericSoftware/kryo#1281); a new generics stack does.
    */
   void recover() {
-    startBody();
+    // Identity state stays: a member that failed takes its ids back itself (ByNameMembers), and
+    // the next body starts afresh (startBody).
     kryo.reset();
     kryo.setOptimizedGenerics(true);
   }

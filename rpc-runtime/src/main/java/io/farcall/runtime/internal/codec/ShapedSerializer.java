@@ -181,15 +181,7 @@ final class ShapedSerializer extends Serializer<Object> {
       } catch (ReflectiveOperationException e) {
         throw new IllegalArgumentException("cannot read " + where(m.name) + ": " + e, e);
       }
-      output.writeString(m.name);
-      Output scratch = owner.enterByName();
-      try {
-        kryo.writeClassAndObject(scratch, value);
-        output.writeVarInt(scratch.position(), true);
-        output.writeBytes(scratch.getBuffer(), 0, scratch.position());
-      } finally {
-        owner.exitByName();
-      }
+      ByNameMembers.write(owner, output, m.name, value);
     }
   }
 
@@ -205,34 +197,16 @@ final class ShapedSerializer extends Serializer<Object> {
     boolean[] arrived = new boolean[members.length];
     for (int i = 0; i < count; i++) {
       String name = input.readString();
-      int length = input.readVarInt(true);
-      BoundedInput.checkCount(input, length);
-      int end = input.position() + length;
       Member m = name == null ? null : byName.get(name);
+      int end = ByNameMembers.end(owner, input, m == null);
       if (m == null) {
-        input.setPosition(end); // a member this version does not have
-        continue;
+        continue; // a member this version does not have, skipped
       }
       if (arrived[m.position]) {
         throw new BodyDecodingException(where(name) + " arrived twice");
       }
       arrived[m.position] = true;
-      int limit = input.limit();
-      Object value;
-      input.setLimit(end);
-      try {
-        value = kryo.readClassAndObject(input);
-      } catch (BodyDecodingException e) {
-        // Which member of which type, as the path to what did not decode.
-        throw new BodyDecodingException(where(name) + ": " + e.getMessage(), e);
-      } finally {
-        input.setLimit(limit);
-      }
-      if (input.position() != end) {
-        throw new BodyDecodingException(
-            where(name) + " does not decode to the length it was sent with");
-      }
-      value = ValueConversion.fit(value, m.type, m.generic, where(name));
+      Object value = ByNameMembers.read(kryo, input, end, m.type, m.generic, where(name));
       if (canonical != null) {
         components[m.position] = value;
       } else {

@@ -26,7 +26,7 @@ class VersionSkewTest {
       "public interface Shop {"
           + " Item item(Item i); Rec rec(Rec r); Color color(Color c); Order order(Order o);"
           + " Wide wide(Wide w); Changed changed(Changed c); Child child(Child c);"
-          + " void fail() throws OutOfStock; }";
+          + " Holder holder(Holder h); void fail() throws OutOfStock; }";
 
   private static final Map<String, String> V1 =
       sources(
@@ -40,6 +40,8 @@ class VersionSkewTest {
           "Changed", "public class Changed { int qty; }",
           "Base", "public class Base { }",
           "Child", "public class Child extends Base { String name; }",
+          "Node", "public class Node { String name; Node parent; }",
+          "Holder", "public class Holder { Node b; Node c; }",
           "OutOfStock",
               "public class OutOfStock extends Exception { public int left;"
                   + " public OutOfStock(String m) { super(m); } }");
@@ -57,6 +59,8 @@ class VersionSkewTest {
           "Changed", "public class Changed { String qty; }",
           "Base", "public class Base { int level; }",
           "Child", "public class Child extends Base { String name; }",
+          "Node", "public class Node { String name; Node parent; }",
+          "Holder", "public class Holder { Node a0; Node b; Node c; }",
           "OutOfStock",
               "public class OutOfStock extends Exception { public String left;"
                   + " public OutOfStock(String m) { super(m); } }");
@@ -303,5 +307,36 @@ class VersionSkewTest {
         .contains("enum app.Color\n  A\n  B")
         .contains("exception app.OutOfStock\n  left: int");
     assertThat(two.text()).contains("enum app.Color\n  A\n  X\n  B", "record app.Note");
+  }
+
+  @Test
+  void objectsWithIdentityInsideAMemberTheReaderSkipsKeepTheReferencesAfterItRight() {
+    Object first = TWO.types.make("Node");
+    set(first, "name", "only in v2's new field");
+    Object shared = TWO.types.make("Node");
+    set(shared, "name", "shared");
+    Object holder = TWO.types.make("Holder");
+    set(holder, "a0", first);
+    set(holder, "b", shared);
+    set(holder, "c", shared);
+
+    Object read = send(TWO, ONE, true, "Holder", holder);
+
+    assertThat(get(get(read, "b"), "name")).isEqualTo("shared");
+    assertThat(get(read, "c")).isSameAs(get(read, "b"));
+  }
+
+  @Test
+  void aReferenceIntoAMemberTheReaderSkippedIsRefusedNotMisread() {
+    Object node = TWO.types.make("Node");
+    set(node, "name", "n");
+    Object holder = TWO.types.make("Holder");
+    set(holder, "a0", node);
+    set(holder, "b", node);
+
+    assertThatThrownBy(() -> send(TWO, ONE, true, "Holder", holder))
+        .isInstanceOf(BodyDecodingException.class)
+        .hasMessageContaining("field 'b' of app.Holder")
+        .hasMessageContaining("a reference to an object inside a member this side does not have");
   }
 }
