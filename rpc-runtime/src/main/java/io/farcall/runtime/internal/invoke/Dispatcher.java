@@ -1,5 +1,6 @@
 package io.farcall.runtime.internal.invoke;
 
+import com.google.common.math.LongMath;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
@@ -184,20 +185,30 @@ public final class Dispatcher implements RequestHandler {
     return localDeadline(h.getTimeoutMicros(), h.getDeadlineUnixMicros());
   }
 
+  /**
+   * The longest time a call may be given, about 73 years: any longer one (up to {@code
+   * Long.MAX_VALUE} microseconds) means the same, and stays clear of overflow in the {@code
+   * deadline - System.nanoTime()} comparisons.
+   */
+  static final long MAX_TIME_LEFT_NANOS = Long.MAX_VALUE / 4;
+
   private static long localDeadline(long timeoutMicros, long deadlineUnixMicros) {
     if (timeoutMicros <= 0) {
       return 0;
     }
     long now = System.nanoTime();
-    long deadline = now + timeoutMicros * 1000;
+    long left = LongMath.saturatedMultiply(timeoutMicros, 1000);
     if (deadlineUnixMicros > 0) {
       long nowUnixMicros =
           java.time.temporal.ChronoUnit.MICROS.between(
               java.time.Instant.EPOCH, java.time.Instant.now());
-      long absoluteLeftMicros = deadlineUnixMicros - nowUnixMicros + CLOCK_SKEW_ALLOWANCE_MICROS;
-      deadline = Math.min(deadline, now + absoluteLeftMicros * 1000);
+      long absoluteLeftMicros =
+          LongMath.saturatedAdd(
+              LongMath.saturatedSubtract(deadlineUnixMicros, nowUnixMicros),
+              CLOCK_SKEW_ALLOWANCE_MICROS);
+      left = Math.min(left, LongMath.saturatedMultiply(absoluteLeftMicros, 1000));
     }
-    return deadline;
+    return now + Math.max(Math.min(left, MAX_TIME_LEFT_NANOS), -MAX_TIME_LEFT_NANOS);
   }
 
   @Override
@@ -310,7 +321,8 @@ public final class Dispatcher implements RequestHandler {
     private final boolean oneway;
     volatile boolean cancelled;
     volatile boolean released; // the admission permit was given back; set once, through RELEASED
-    private Object value; // the reply's value, for accept()
+    private Object value; // the reply's value, for write()
+    private volatile boolean answered; // a reply was queued
 
     ServerCall(
         ServerConnection conn,
@@ -333,6 +345,14 @@ public final class Dispatcher implements RequestHandler {
         finishesLater = execute();
       } catch (RuntimeException | Error e) {
         log.error("failed to serve {} from {}", method.descriptor(), conn.remoteAddress(), e);
+        if (!answered) {
+          try {
+            // The caller hears of it now rather than at its deadline.
+            reply(Status.STATUS_INTERNAL, "the provider failed serving the call: " + e, null);
+          } catch (RuntimeException | Error again) {
+            log.debug("could not tell the caller either", again);
+          }
+        }
       } finally {
         if (!finishesLater) {
           finish();
@@ -358,8 +378,13 @@ public final class Dispatcher implements RequestHandler {
           throw new IllegalArgumentException(
               request.body().readableBytes() + " bytes left after the arguments");
         }
-      } catch (RuntimeException e) {
-        reply(Status.STATUS_INVALID_ARGUMENT, "cannot decode arguments: " + e.getMessage(), null);
+      } catch (RuntimeException | Error e) {
+        // An Error too (a constructor that throws one, say): the call did not run, the caller is
+        // told so, and this thread goes on serving.
+        reply(
+            Status.STATUS_INVALID_ARGUMENT,
+            "cannot decode arguments: " + (e instanceof Error ? e.toString() : e.getMessage()),
+            null);
         return false;
       } finally {
         request.release();
@@ -411,8 +436,9 @@ public final class Dispatcher implements RequestHandler {
         if (!cancelled) {
           this.value = value;
           conn.replyOk(requestId, this);
+          answered = true;
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         log.warn("cannot send the reply of {}: {}", method.descriptor(), e.toString());
         reply(Status.STATUS_INTERNAL, "cannot encode the reply: " + e.getMessage(), null);
       }
@@ -427,7 +453,7 @@ public final class Dispatcher implements RequestHandler {
             Status.STATUS_APPLICATION_ERROR,
             error.getClass().getName(),
             (buf, peer) -> codec.writeError(buf, error, peer));
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         log.warn("cannot send the exception of {}: {}", method.descriptor(), e.toString());
         reply(
             Status.STATUS_INTERNAL,
@@ -471,6 +497,7 @@ public final class Dispatcher implements RequestHandler {
         return;
       }
       conn.reply(response(requestId, status, message), body);
+      answered = true;
     }
 
     private void finish() {

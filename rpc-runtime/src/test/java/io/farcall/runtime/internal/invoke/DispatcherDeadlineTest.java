@@ -53,4 +53,26 @@ class DispatcherDeadlineTest {
   void noTimeoutMeansNoDeadline() {
     assertThat(Dispatcher.localDeadline(Header.getDefaultInstance())).isZero();
   }
+
+  @Test
+  void theLongestDeadlinesSaturateInsteadOfOverflowingIntoThePast() {
+    for (Header h :
+        new Header[] {
+          Header.newBuilder().setTimeoutMicros(Long.MAX_VALUE).build(),
+          Header.newBuilder()
+              .setTimeoutMicros(Long.MAX_VALUE)
+              .setDeadlineUnixMicros(Long.MAX_VALUE)
+              .build(),
+          Header.newBuilder()
+              .setTimeoutMicros(Long.MAX_VALUE / 1000 + 1)
+              .setDeadlineUnixMicros(Long.MAX_VALUE - 1)
+              .build()
+        }) {
+      long left = Dispatcher.localDeadline(h) - System.nanoTime();
+      assertThat(left)
+          .as("time left for %s", h)
+          .isGreaterThan(TimeUnit.DAYS.toNanos(365L * 70))
+          .isLessThanOrEqualTo(Dispatcher.MAX_TIME_LEFT_NANOS);
+    }
+  }
 }
