@@ -146,7 +146,10 @@ public final class Farcall implements AutoCloseable {
 
   private TransportConfig transportConfig() {
     return new TransportConfig(
-        settings.maxFrameSize(), settings.connectTimeout(), settings.heartbeatInterval());
+        settings.maxFrameSize(),
+        settings.connectTimeout(),
+        settings.heartbeatInterval(),
+        settings.maxHeaderSize());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.farcall.runtime;
 
 import io.farcall.LoadBalance;
+import io.farcall.runtime.internal.transport.TransportConfig;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -35,6 +36,7 @@ public final class FarcallSettings {
   private final Duration timeout;
   private final String basePath;
   private final int maxFrameSize;
+  private final int maxHeaderSize;
   private final int ioThreads;
   private final int executorThreads;
   private final int executorQueue;
@@ -56,6 +58,7 @@ public final class FarcallSettings {
     this.timeout = b.timeout;
     this.basePath = b.basePath;
     this.maxFrameSize = b.maxFrameSize;
+    this.maxHeaderSize = b.maxHeaderSize;
     this.ioThreads = b.ioThreads;
     this.executorThreads = b.executorThreads;
     this.executorQueue = b.executorQueue;
@@ -106,6 +109,11 @@ public final class FarcallSettings {
 
   public int maxFrameSize() {
     return maxFrameSize;
+  }
+
+  /** Largest frame header (metadata included) accepted, in bytes. */
+  public int maxHeaderSize() {
+    return maxHeaderSize;
   }
 
   public int ioThreads() {
@@ -246,6 +254,11 @@ public final class FarcallSettings {
     setters.put("basepath", Builder::basePath);
     names.put("maxframesize", "largest frame in bytes (a number, or with k or m suffix)");
     setters.put("maxframesize", (b, v) -> b.maxFrameSize(parseSize("maxframesize", v)));
+    names.put(
+        "maxheadersize",
+        "largest frame header, metadata included, in bytes (a number, or with k or m suffix;"
+            + " default 16k)");
+    setters.put("maxheadersize", (b, v) -> b.maxHeaderSize(parseSize("maxheadersize", v)));
     names.put("threads", "provider executor threads, at least 1");
     setters.put("threads", (b, v) -> b.executorThreads(parseInt("threads", v)));
     names.put("queue", "provider executor queue length, at least 0");
@@ -381,6 +394,7 @@ public final class FarcallSettings {
     private Duration timeout = Duration.ofSeconds(5);
     private String basePath = "/farcall";
     private int maxFrameSize = 8 * 1024 * 1024;
+    private int maxHeaderSize = TransportConfig.DEFAULT_MAX_HEADER_SIZE;
     private int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int executorThreads = 64;
     private int executorQueue = 256;
@@ -453,6 +467,19 @@ public final class FarcallSettings {
             "option 'maxframesize': must be at least 1024 bytes, got " + bytes);
       }
       this.maxFrameSize = bytes;
+      return this;
+    }
+
+    /**
+     * The largest frame header, metadata included, that is accepted (default 16 KiB): a peer whose
+     * header is larger is cut off before the header is parsed.
+     */
+    public Builder maxHeaderSize(int bytes) {
+      if (bytes < 256) {
+        throw new IllegalArgumentException(
+            "option 'maxheadersize': must be at least 256 bytes, got " + bytes);
+      }
+      this.maxHeaderSize = bytes;
       return this;
     }
 

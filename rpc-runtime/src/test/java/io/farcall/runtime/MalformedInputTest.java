@@ -113,6 +113,20 @@ class MalformedInputTest {
   }
 
   @Test
+  void aHeaderOverTheMaximumHeaderSizeClosesTheConnectionBeforeItIsParsed() throws IOException {
+    // About 20 KiB of metadata: a frame well under the maximum, a header over the 16 KiB default.
+    Header.Builder huge = request(Greeter.class.getName(), "whoAmI()");
+    for (int i = 0; i < 2_000; i++) {
+      huge.putMetadata("k" + i, "v");
+    }
+    assertThat(huge.build().getSerializedSize()).isBetween(17 * 1024, MAX_FRAME / 2);
+    try (Socket s = connect()) {
+      s.getOutputStream().write(frame(huge.build().toByteArray(), new byte[0]));
+      assertClosedByPeer(s);
+    }
+  }
+
+  @Test
   void aHelloWhoseShapeTableDoesNotDecodeClosesTheConnection() throws IOException {
     Header hello =
         Header.newBuilder().setVersion(Frame.PROTOCOL_VERSION).setKind(Kind.KIND_HELLO).build();

@@ -53,7 +53,7 @@ public final class ClientTransport implements AutoCloseable {
                             // promise and a listener per frame written. Connection.Link sends
                             // heartbeats when it wrote nothing for an interval.
                             new IdleStateHandler(3 * heartbeatMillis, 0, 0, TimeUnit.MILLISECONDS))
-                        .addLast(new FrameDecoder(config.maxFrameSize()));
+                        .addLast(new FrameDecoder(config));
                     // Connection adds its own inbound handler once connected.
                   }
                 });

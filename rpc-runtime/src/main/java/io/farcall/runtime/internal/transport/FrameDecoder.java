@@ -19,10 +19,13 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
   /** Frames up to this size are copied to the heap rather than sliced; larger ones are sliced. */
   static final int HEAP_COPY_MAX = FrameEncoder.HEAP_FRAME_MAX;
 
-  FrameDecoder(int maxFrameSize) {
+  private final int maxHeaderSize;
+
+  FrameDecoder(TransportConfig config) {
     // The length counts what follows the 4-byte prefix; the decoder's maximum counts the prefix
     // too.
-    super(maxFrameSize + 4, 0, 4, 0, 4, true);
+    super(config.maxFrameSize() + 4, 0, 4, 0, 4, true);
+    this.maxHeaderSize = config.maxHeaderSize();
   }
 
   @Override
@@ -32,14 +35,31 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
       return null;
     }
     try {
-      return parse(frame);
+      return parse(frame, maxHeaderSize);
     } finally {
       frame.release();
     }
   }
 
+  /** As a decoder with the default header limit parses it. */
   static Frame parse(ByteBuf frame) {
+    return parse(frame, TransportConfig.DEFAULT_MAX_HEADER_SIZE);
+  }
+
+  /**
+   * @param maxHeaderSize the largest header accepted: one larger (a metadata map of hostile size)
+   *     is refused before a byte of it is parsed
+   */
+  static Frame parse(ByteBuf frame, int maxHeaderSize) {
     int headerLength = readVarint32(frame);
+    if (headerLength > maxHeaderSize) {
+      throw new CorruptedFrameException(
+          "header of "
+              + headerLength
+              + " bytes exceeds the maximum header size of "
+              + maxHeaderSize
+              + " bytes (setting maxheadersize)");
+    }
     if (headerLength < 0 || headerLength > frame.readableBytes()) {
       throw new CorruptedFrameException(
           "header length "

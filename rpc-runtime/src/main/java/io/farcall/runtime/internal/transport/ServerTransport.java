@@ -83,7 +83,7 @@ public final class ServerTransport implements AutoCloseable {
                     ch.attr(CONNECTION).set(conn);
                     ch.pipeline()
                         .addLast(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
-                        .addLast(new FrameDecoder(config.maxFrameSize()))
+                        .addLast(new FrameDecoder(config))
                         .addLast(new InboundHandler());
                     conn.tellShapes();
                   }
