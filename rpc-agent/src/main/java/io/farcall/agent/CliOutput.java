@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,8 +70,9 @@ final class CliOutput {
   }
 
   /**
-   * The providers of one service by contract fingerprint, the most common first (ties in order of
-   * the providers' addresses).
+   * The providers of one service by contract fingerprint, the most common first; among contracts as
+   * common, the one registered first (in a rolling upgrade, the version being replaced), then by
+   * fingerprint.
    */
   static Map<String, List<Provider>> byContract(List<Provider> providers) {
     Map<String, List<Provider>> grouped = new LinkedHashMap<>();
@@ -78,10 +80,23 @@ final class CliOutput {
       grouped.computeIfAbsent(contract(p), k -> new ArrayList<>()).add(p);
     }
     List<Map.Entry<String, List<Provider>>> sorted = new ArrayList<>(grouped.entrySet());
-    sorted.sort((a, b) -> Integer.compare(b.getValue().size(), a.getValue().size()));
+    sorted.sort(
+        Comparator.comparingInt((Map.Entry<String, List<Provider>> e) -> -e.getValue().size())
+            .thenComparing(e -> firstRegistered(e.getValue()))
+            .thenComparing(Map.Entry::getKey));
     Map<String, List<Provider>> ordered = new LinkedHashMap<>();
     sorted.forEach(entry -> ordered.put(entry.getKey(), entry.getValue()));
     return ordered;
+  }
+
+  private static Instant firstRegistered(List<Provider> providers) {
+    Instant first = Instant.MAX;
+    for (Provider p : providers) {
+      if (p.registeredAt() != null && p.registeredAt().isBefore(first)) {
+        first = p.registeredAt();
+      }
+    }
+    return first;
   }
 
   static String contract(Provider p) {

@@ -93,6 +93,14 @@ class CliOutputTest {
             "+    text: java.lang.String!");
     assertThat(CliOutput.diff("s", providers.subList(0, 1)))
         .containsExactly("s: all 1 providers have contract c1");
+    // As common as each other: the one registered first is the one the other is compared with.
+    assertThat(
+            CliOutput.diff(
+                "s",
+                List.of(
+                    provider("s", "b", "127.0.0.1", 7001, T2, "c2", v2),
+                    provider("s", "a", "127.0.0.1", 7002, T1, "c1", v1))))
+        .startsWith("s: 2 contracts among 2 providers", "  contract c1: 127.0.0.1:7002");
   }
 
   private static Provider provider(
