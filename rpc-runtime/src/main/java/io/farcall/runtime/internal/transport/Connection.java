@@ -248,6 +248,16 @@ public final class Connection {
 
   private long enqueue(Link link, long id, ByteBuf frame, ResponseListener listener) {
     link.pending.put(id, listener);
+    // The provider said GOAWAY after we picked this channel, which closes as soon as nothing is
+    // pending: the request must not go out on it. It certainly did not run, so it may go to
+    // another provider (RollingRestartIT). Otherwise the channel stays open until its reply.
+    if (link.goingAway && link.pending.remove(id) != null) {
+      frame.release();
+      listener.onFailure(
+          new ConnectionFailedException(
+              "connection to " + address() + " is going away", false, null));
+      return -1;
+    }
     link.writes.enqueue(new RequestWrite(frame, link, id));
     // The channel may have closed after we picked it; its close handler may have missed this one.
     if (!link.channel.isActive()) {
