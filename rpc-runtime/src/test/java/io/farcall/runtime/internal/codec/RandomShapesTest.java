@@ -3,6 +3,7 @@ package io.farcall.runtime.internal.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.farcall.runtime.testing.ShapeTables;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -120,7 +121,7 @@ class RandomShapesTest {
     TypeVersions v2 = TypeVersions.compile(sources(twos));
     BodyCodec writer = codec(v1);
     BodyCodec reader = codec(v2);
-    PeerShapes readerShapes = shapes(reader);
+    PeerShapes readerShapes = ShapeTables.heardFrom(reader);
 
     int mapped = 0;
     int refused = 0;
@@ -173,16 +174,6 @@ class RandomShapesTest {
     BodyCodec codec = new BodyCodec(List.of());
     codec.allowInterface(types.type("Fuzz"));
     return codec;
-  }
-
-  private static PeerShapes shapes(BodyCodec codec) {
-    ByteBuf table = Unpooled.buffer();
-    try {
-      codec.writeShapes(table);
-      return BodyCodec.readShapes(table);
-    } finally {
-      table.release();
-    }
   }
 
   /** Random values for a v1 shape's fields, enum constants by name. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.farcall.RemoteException;
+import io.farcall.runtime.testing.ShapeTables;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.List;
@@ -88,13 +89,7 @@ class VersionSkewTest {
     }
 
     PeerShapes shapes() {
-      ByteBuf table = Unpooled.buffer();
-      try {
-        codec.writeShapes(table);
-        return BodyCodec.readShapes(table);
-      } finally {
-        table.release();
-      }
+      return ShapeTables.heardFrom(codec);
     }
   }
 

@@ -8,6 +8,7 @@ import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.LoopbackTransports;
+import io.farcall.runtime.testing.ShapeTables;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -61,7 +62,7 @@ class HelloTest {
 
   @Test
   void eachSideLearnsTheOthersShapesAsTheConnectionOpensAndWritesBodiesByThem() throws Exception {
-    int shaped = tableSize(codec);
+    int shaped = ShapeTables.heardFrom(codec).size();
     assertThat(shaped).as("Greeter's types have shapes").isPositive();
     awaitSize(connection::peer, shaped);
 
@@ -78,11 +79,11 @@ class HelloTest {
 
   @Test
   void aSideWhoseTypesGrewTellsItsPeerAgainBeforeItsNextFrame() throws Exception {
-    int before = tableSize(codec);
+    int before = ShapeTables.heardFrom(codec).size();
     awaitSize(connection::peer, before);
 
     codec.allowInterface(Chain.class);
-    int after = tableSize(codec);
+    int after = ShapeTables.heardFrom(codec).size();
     assertThat(after).isGreaterThan(before);
     CompletableFuture<Header> reply = new CompletableFuture<>();
     connection.send(request(), (out, peer) -> {}, headerOf(reply));
@@ -100,16 +101,6 @@ class HelloTest {
   }
 
   record Link(String name, int depth) {}
-
-  private static int tableSize(BodyCodec codec) {
-    io.netty.buffer.ByteBuf table = io.netty.buffer.Unpooled.buffer();
-    try {
-      codec.writeShapes(table);
-      return BodyCodec.readShapes(table).size();
-    } finally {
-      table.release();
-    }
-  }
 
   private static void awaitSize(Supplier<PeerShapes> peer, int size) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
