@@ -97,6 +97,7 @@ public final class Farcall implements AutoCloseable {
   private Farcall(FarcallSettings settings) {
     this.settings = settings;
     this.codec = new BodyCodec(settings.allowedTypes());
+    codec.hashCollisionLimit(settings.maxHashCollisions());
     this.registry =
         Registry.start(
             new RegistryConfig(

@@ -1,6 +1,7 @@
 package io.farcall.runtime;
 
 import io.farcall.LoadBalance;
+import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.transport.TransportConfig;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -37,6 +38,7 @@ public final class FarcallSettings {
   private final String basePath;
   private final int maxFrameSize;
   private final int maxHeaderSize;
+  private final int maxHashCollisions;
   private final int ioThreads;
   private final int executorThreads;
   private final int executorQueue;
@@ -59,6 +61,7 @@ public final class FarcallSettings {
     this.basePath = b.basePath;
     this.maxFrameSize = b.maxFrameSize;
     this.maxHeaderSize = b.maxHeaderSize;
+    this.maxHashCollisions = b.maxHashCollisions;
     this.ioThreads = b.ioThreads;
     this.executorThreads = b.executorThreads;
     this.executorQueue = b.executorQueue;
@@ -114,6 +117,14 @@ public final class FarcallSettings {
   /** Largest frame header (metadata included) accepted, in bytes. */
   public int maxHeaderSize() {
     return maxHeaderSize;
+  }
+
+  /**
+   * How much the keys of one hash set or map in a body may collide: on average, a key may share its
+   * hash code with this many others at most.
+   */
+  public int maxHashCollisions() {
+    return maxHashCollisions;
   }
 
   public int ioThreads() {
@@ -259,6 +270,12 @@ public final class FarcallSettings {
         "largest frame header, metadata included, in bytes (a number, or with k or m suffix;"
             + " default 16k)");
     setters.put("maxheadersize", (b, v) -> b.maxHeaderSize(parseSize("maxheadersize", v)));
+    names.put(
+        "maxhashcollisions",
+        "how many other keys of one hash set or map a key may share its hash code with, on"
+            + " average (default 64); more is refused as a hash flood");
+    setters.put(
+        "maxhashcollisions", (b, v) -> b.maxHashCollisions(parseInt("maxhashcollisions", v)));
     names.put("threads", "provider executor threads, at least 1");
     setters.put("threads", (b, v) -> b.executorThreads(parseInt("threads", v)));
     names.put("queue", "provider executor queue length, at least 0");
@@ -395,6 +412,7 @@ public final class FarcallSettings {
     private String basePath = "/farcall";
     private int maxFrameSize = 8 * 1024 * 1024;
     private int maxHeaderSize = TransportConfig.DEFAULT_MAX_HEADER_SIZE;
+    private int maxHashCollisions = BodyCodec.DEFAULT_HASH_COLLISION_LIMIT;
     private int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int executorThreads = 64;
     private int executorQueue = 256;
@@ -480,6 +498,16 @@ public final class FarcallSettings {
             "option 'maxheadersize': must be at least 256 bytes, got " + bytes);
       }
       this.maxHeaderSize = bytes;
+      return this;
+    }
+
+    /**
+     * How much the keys of one hash set or map in a body may collide (default 64): on average, a
+     * key may share its hash code with this many others. A body whose keys collide more is refused,
+     * because putting them in a hash table would take quadratic time.
+     */
+    public Builder maxHashCollisions(int n) {
+      this.maxHashCollisions = atLeast("maxhashcollisions", n, 1);
       return this;
     }
 

@@ -59,6 +59,11 @@ public final class BodyCodec {
 
   private final AllowList allowList;
   private final Set<Class<?>> allowedInterfaces = ConcurrentHashMap.newKeySet();
+
+  /** The default of {@link #hashCollisionLimit}. */
+  public static final int DEFAULT_HASH_COLLISION_LIMIT = HashFlood.DEFAULT_LIMIT;
+
+  private volatile int hashCollisionLimit = DEFAULT_HASH_COLLISION_LIMIT;
   private final KryoPool pool =
       new KryoPool(Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
 
@@ -80,6 +85,20 @@ public final class BodyCodec {
     always.addAll(ERROR_DATA_TYPES);
     allowList.add(always, Set.of());
     allowTypes(extraAllowedTypes);
+  }
+
+  /**
+   * How much the keys of one hash set or map read from a body may collide: on average, a key may
+   * share its hash code with at most {@code limit} others (default {@value
+   * #DEFAULT_HASH_COLLISION_LIMIT}). More is refused, because putting them in would take quadratic
+   * time.
+   */
+  public void hashCollisionLimit(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException(
+          "option 'maxhashcollisions': must be at least 1, got " + limit);
+    }
+    this.hashCollisionLimit = limit;
   }
 
   /**
@@ -402,6 +421,8 @@ public final class BodyCodec {
 
   private PooledKryo obtain() {
     PooledKryo pooled = pool.obtain();
+    pooled.input.hashCollisionLimit(hashCollisionLimit);
+    pooled.fieldInput.hashCollisionLimit(hashCollisionLimit);
     pooled.catchUp(allowList.entries());
     pooled.identity(allowList.identity());
     return pooled;

@@ -119,10 +119,34 @@ final class BoundedInput extends Input {
     setPosition(start);
   }
 
-  /** Caps a collection's pre-sizing to what the remaining bytes could possibly hold. */
+  /**
+   * Pre-sizing stops here; a collection declared larger grows as its elements really arrive. A
+   * declared size may be as large as the bytes left (each element takes at least one), but a hash
+   * table for 8 MiB of them is 64 MiB before a single element is read.
+   */
+  static final int MAX_PRESIZE = 1 << 12;
+
+  /** The {@link HashFlood} limit for the bodies this input reads. */
+  private int hashCollisionLimit = HashFlood.DEFAULT_LIMIT;
+
+  void hashCollisionLimit(int limit) {
+    hashCollisionLimit = limit;
+  }
+
+  static int hashCollisionLimit(com.esotericsoftware.kryo.io.Input input) {
+    return input instanceof BoundedInput bounded
+        ? bounded.hashCollisionLimit
+        : HashFlood.DEFAULT_LIMIT;
+  }
+
+  /**
+   * Checks a collection's or map's declared size against the bytes left, and says how far to
+   * pre-size it: never beyond {@link #MAX_PRESIZE}. Kryo adds an all-null collection's elements
+   * without reading a byte for each, so the check must come before the collection is made.
+   */
   static int capacityFor(com.esotericsoftware.kryo.io.Input input, int declaredSize) {
-    int left = input instanceof BoundedInput bounded ? bounded.remaining() : 0;
-    return Math.max(0, Math.min(declaredSize, left));
+    checkCount(input, declaredSize);
+    return Math.max(0, Math.min(declaredSize, MAX_PRESIZE));
   }
 
   /** Checks an element count read from the body against the remaining bytes. */

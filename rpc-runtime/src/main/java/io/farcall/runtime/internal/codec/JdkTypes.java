@@ -6,7 +6,6 @@ import com.esotericsoftware.kryo.serializers.DefaultSerializers.URISerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.UUIDSerializer;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
-import io.farcall.runtime.internal.codec.BoundedSerializers.BoundedArraysAsListSerializer;
 import io.farcall.runtime.internal.codec.BoundedSerializers.BoundedCollectionSerializer;
 import io.farcall.runtime.internal.codec.BoundedSerializers.BoundedMapSerializer;
 import io.farcall.runtime.internal.codec.BoundedSerializers.BoundedObjectArraySerializer;
@@ -79,14 +78,18 @@ final class JdkTypes {
   private static final Class<?> LIST_OF_SUB = List.of(1, 2, 3, 4).subList(0, 2).getClass();
 
   /**
-   * Serializers for classes whose Kryo default is missing, needs access to JDK internals, or
-   * pre-sizes from untrusted lengths.
+   * Serializers for classes whose Kryo default is missing, needs access to JDK internals, or trusts
+   * the sizes it reads (pre-sizes from them, or fills a hash table however its keys collide).
    */
   private static final ImmutableMap<Class<?>, Function<Kryo, Serializer<?>>> SPECIAL =
       ImmutableMap.<Class<?>, Function<Kryo, Serializer<?>>>builder()
           .put(LIST_OF_N, kryo -> BoundedSerializers.immutableList())
           .put(LIST_OF_1, kryo -> BoundedSerializers.immutableList())
           .put(LIST_OF_SUB, kryo -> BoundedSerializers.immutableList())
+          .put(Set.of().getClass(), kryo -> BoundedSerializers.immutableSet())
+          .put(Set.of(1).getClass(), kryo -> BoundedSerializers.immutableSet())
+          .put(Map.of().getClass(), kryo -> BoundedSerializers.immutableMap())
+          .put(Map.of(1, 2).getClass(), kryo -> BoundedSerializers.immutableMap())
           .put(
               Collections.unmodifiableList(new ArrayList<>()).getClass(),
               kryo -> BoundedSerializers.unmodifiableList())
@@ -102,7 +105,7 @@ final class JdkTypes {
           .put(
               Collections.unmodifiableMap(new HashMap<>()).getClass(),
               kryo -> BoundedSerializers.unmodifiableMap())
-          .put(Arrays.asList().getClass(), kryo -> new BoundedArraysAsListSerializer())
+          .put(Arrays.asList().getClass(), kryo -> BoundedSerializers.arraysAsList())
           // Kryo has these serializers but does not make them defaults.
           .put(UUID.class, kryo -> new UUIDSerializer())
           .put(URI.class, kryo -> new URISerializer())
@@ -139,8 +142,6 @@ final class JdkTypes {
           .add(Collections.emptyList().getClass(), Collections.emptySet().getClass())
           .add(Collections.emptyMap().getClass(), Collections.singletonList(1).getClass())
           .add(Collections.singleton(1).getClass(), Collections.singletonMap(1, 1).getClass())
-          .add(Set.of().getClass(), Set.of(1).getClass(), Map.of().getClass())
-          .add(Map.of(1, 2).getClass())
           .addAll(SPECIAL.keySet())
           .build();
 
@@ -155,7 +156,7 @@ final class JdkTypes {
 
   /**
    * The serializer an allowed class is registered with, or null for Kryo's default one (records,
-   * enums, java.time, Optional, {@code Set.of}/{@code Map.of}, {@code Collections.empty*}, ...).
+   * enums, java.time, Optional, {@code Collections.empty*}, ...).
    */
   static Function<Kryo, Serializer<?>> serializerFor(Class<?> type) {
     Function<Kryo, Serializer<?>> special = SPECIAL.get(type);

@@ -315,7 +315,7 @@ class BodyCodecSafetyTest {
             o.writeVarIntFlag(false, Integer.MAX_VALUE, true);
             o.writeVarInt(0, true); // a null element
           },
-          "ends early");
+          "exceeds");
     }
     assertRefused(
         codec,
@@ -326,7 +326,7 @@ class BodyCodecSafetyTest {
           o.writeVarInt(0, true); // a null key
           o.writeVarInt(0, true); // a null value
         },
-        "ends early");
+        "exceeds");
   }
 
   @Test
