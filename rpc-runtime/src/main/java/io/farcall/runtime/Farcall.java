@@ -150,7 +150,7 @@ public final class Farcall implements AutoCloseable {
         settings.maxFrameSize(),
         settings.connectTimeout(),
         settings.heartbeatInterval(),
-        settings.maxHeaderSize());
+        settings.connectionLimits());
   }
 
   /**
@@ -296,7 +296,12 @@ public final class Farcall implements AutoCloseable {
             1, new DefaultThreadFactory("farcall-accept", true), NioIoHandler.newFactory());
     executor = BoundedPool.create("farcall-exec", settings.executorThreads());
     dispatcher =
-        new Dispatcher(codec, executor, settings.executorThreads(), settings.executorQueue());
+        new Dispatcher(
+            codec,
+            executor,
+            settings.executorThreads(),
+            settings.executorQueue(),
+            settings.maxDecodingBytes());
     server = new ServerTransport(bossGroup, ioGroup, transportConfig(), dispatcher, codec);
     serverAddress = server.bind(settings.listenHost(), settings.port());
     log.info("listening on {}", serverAddress);

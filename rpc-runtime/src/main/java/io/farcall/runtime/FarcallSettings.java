@@ -2,7 +2,7 @@ package io.farcall.runtime;
 
 import io.farcall.LoadBalance;
 import io.farcall.runtime.internal.codec.BodyCodec;
-import io.farcall.runtime.internal.transport.TransportConfig;
+import io.farcall.runtime.internal.transport.ConnectionLimits;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -37,8 +37,9 @@ public final class FarcallSettings {
   private final Duration timeout;
   private final String basePath;
   private final int maxFrameSize;
-  private final int maxHeaderSize;
+  private final ConnectionLimits limits;
   private final int maxHashCollisions;
+  private final long maxDecodingBytes;
   private final int ioThreads;
   private final int executorThreads;
   private final int executorQueue;
@@ -60,8 +61,10 @@ public final class FarcallSettings {
     this.timeout = b.timeout;
     this.basePath = b.basePath;
     this.maxFrameSize = b.maxFrameSize;
-    this.maxHeaderSize = b.maxHeaderSize;
+    this.limits = b.limits;
     this.maxHashCollisions = b.maxHashCollisions;
+    this.maxDecodingBytes =
+        b.maxDecodingBytes != 0 ? b.maxDecodingBytes : defaultMaxDecodingBytes(b.maxFrameSize);
     this.ioThreads = b.ioThreads;
     this.executorThreads = b.executorThreads;
     this.executorQueue = b.executorQueue;
@@ -116,7 +119,31 @@ public final class FarcallSettings {
 
   /** Largest frame header (metadata included) accepted, in bytes. */
   public int maxHeaderSize() {
-    return maxHeaderSize;
+    return limits.maxHeaderSize();
+  }
+
+  /**
+   * What one peer may make a connection hold: header and metadata sizes, the time a frame may take
+   * to arrive, and the bytes frames still arriving and frames waiting to be written may hold.
+   */
+  ConnectionLimits connectionLimits() {
+    return limits;
+  }
+
+  /**
+   * The most bytes of request bodies a provider holds at once, from their arrival to the end of
+   * their calls: a request that would take more is refused with the retryable overloaded status.
+   */
+  public long maxDecodingBytes() {
+    return maxDecodingBytes;
+  }
+
+  /**
+   * A sixteenth of the heap (16 MiB at {@code -Xmx256m}: decoded objects can take ten times their
+   * bytes), but room for at least one frame of the largest size.
+   */
+  private static long defaultMaxDecodingBytes(int maxFrameSize) {
+    return Math.max(maxFrameSize, Runtime.getRuntime().maxMemory() / 16);
   }
 
   /**
@@ -271,6 +298,43 @@ public final class FarcallSettings {
             + " default 16k)");
     setters.put("maxheadersize", (b, v) -> b.maxHeaderSize(parseSize("maxheadersize", v)));
     names.put(
+        "maxmetadataentries", "most metadata entries one frame header may carry (default 64)");
+    setters.put(
+        "maxmetadataentries", (b, v) -> b.maxMetadataEntries(parseInt("maxmetadataentries", v)));
+    names.put(
+        "frametimeout",
+        "how long a frame may take to arrive once it started (default 10s); a peer that trickles"
+            + " one is cut off");
+    setters.put("frametimeout", (b, v) -> b.frameTimeout(parseDuration("frametimeout", v)));
+    names.put(
+        "maxpartialframebytes",
+        "memory frames still arriving may hold across all connections (default 64m)");
+    setters.put(
+        "maxpartialframebytes",
+        (b, v) -> b.maxPartialFrameBytes(parseSize("maxpartialframebytes", v)));
+    names.put(
+        "highwatermark",
+        "bytes waiting to be written to one peer above which its connection stops reading until"
+            + " they drain below half (default 1m)");
+    setters.put("highwatermark", (b, v) -> b.highWaterMark(parseSize("highwatermark", v)));
+    names.put(
+        "maxqueuedbytes",
+        "bytes waiting to be written to one peer beyond which its connection is closed (default"
+            + " 16m)");
+    setters.put("maxqueuedbytes", (b, v) -> b.maxQueuedBytes(parseSize("maxqueuedbytes", v)));
+    names.put(
+        "maxqueuedbytestotal",
+        "bytes waiting to be written across all connections; beyond, backlogged connections are"
+            + " closed (default 64m)");
+    setters.put(
+        "maxqueuedbytestotal",
+        (b, v) -> b.maxQueuedBytesTotal(parseSize("maxqueuedbytestotal", v)));
+    names.put(
+        "maxdecodingbytes",
+        "bytes of request bodies a provider holds at once, until their calls end; more is refused"
+            + " as overloaded (default a sixteenth of the heap, at least maxframesize)");
+    setters.put("maxdecodingbytes", (b, v) -> b.maxDecodingBytes(parseSize("maxdecodingbytes", v)));
+    names.put(
         "maxhashcollisions",
         "how many other keys of one hash set or map a key may share its hash code with, on"
             + " average (default 64); more is refused as a hash flood");
@@ -411,8 +475,9 @@ public final class FarcallSettings {
     private Duration timeout = Duration.ofSeconds(5);
     private String basePath = "/farcall";
     private int maxFrameSize = 8 * 1024 * 1024;
-    private int maxHeaderSize = TransportConfig.DEFAULT_MAX_HEADER_SIZE;
+    private ConnectionLimits limits = ConnectionLimits.DEFAULTS;
     private int maxHashCollisions = BodyCodec.DEFAULT_HASH_COLLISION_LIMIT;
+    private long maxDecodingBytes; // 0: derived from the heap
     private int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int executorThreads = 64;
     private int executorQueue = 256;
@@ -497,7 +562,91 @@ public final class FarcallSettings {
         throw new IllegalArgumentException(
             "option 'maxheadersize': must be at least 256 bytes, got " + bytes);
       }
-      this.maxHeaderSize = bytes;
+      this.limits = limits.withMaxHeaderSize(bytes);
+      return this;
+    }
+
+    /**
+     * The most metadata entries one frame header may carry (default 64); counted before parsing.
+     */
+    public Builder maxMetadataEntries(int n) {
+      atLeast("maxmetadataentries", n, 0);
+      this.limits =
+          new ConnectionLimits(
+              limits.maxHeaderSize(),
+              n,
+              limits.frameTimeout(),
+              limits.maxPartialFrameBytes(),
+              limits.highWaterMark(),
+              limits.maxQueuedBytes(),
+              limits.maxQueuedBytesTotal());
+      return this;
+    }
+
+    /**
+     * How long a frame may take to arrive once its first bytes did (default 10 s). A peer that
+     * trickles a frame is cut off after it, however steadily it sends.
+     */
+    public Builder frameTimeout(Duration d) {
+      this.limits = limits.withFrameTimeout(positive("frametimeout", d));
+      return this;
+    }
+
+    /**
+     * The memory that frames still arriving may hold across all connections (default 64 MiB); the
+     * connection whose frame would take more is closed.
+     */
+    public Builder maxPartialFrameBytes(long bytes) {
+      this.limits = limits.withMaxPartialFrameBytes(atLeast("maxpartialframebytes", bytes, 1024));
+      return this;
+    }
+
+    /**
+     * Bytes waiting to be written to one peer above which its connection stops reading (default 1
+     * MiB); it reads again once they drain below half. On a provider, a consumer that does not read
+     * its replies sends no new calls meanwhile.
+     */
+    public Builder highWaterMark(int bytes) {
+      int mark = (int) atLeast("highwatermark", bytes, 2);
+      if (mark > limits.maxQueuedBytes()) {
+        throw new IllegalArgumentException(
+            "option 'highwatermark': "
+                + mark
+                + " is more than maxqueuedbytes ("
+                + limits.maxQueuedBytes()
+                + ")");
+      }
+      this.limits = limits.withQueued(mark, limits.maxQueuedBytes(), limits.maxQueuedBytesTotal());
+      return this;
+    }
+
+    /**
+     * Bytes waiting to be written to one peer beyond which its connection is closed (default 16
+     * MiB): a peer that does not read cannot make this side keep everything it sends it.
+     */
+    public Builder maxQueuedBytes(long bytes) {
+      long max = atLeast("maxqueuedbytes", bytes, limits.highWaterMark());
+      this.limits = limits.withQueued(limits.highWaterMark(), max, limits.maxQueuedBytesTotal());
+      return this;
+    }
+
+    /**
+     * Bytes waiting to be written across all connections (default 64 MiB); beyond, a connection
+     * backlogged past its high-water mark is closed at its next write.
+     */
+    public Builder maxQueuedBytesTotal(long bytes) {
+      long max = atLeast("maxqueuedbytestotal", bytes, 1024);
+      this.limits = limits.withQueued(limits.highWaterMark(), limits.maxQueuedBytes(), max);
+      return this;
+    }
+
+    /**
+     * The most bytes of request bodies a provider holds at once, from their arrival to the end of
+     * their calls (default: a sixteenth of the heap, at least the largest frame). A request that
+     * would take more is refused with the retryable overloaded status, unless nothing else is held.
+     */
+    public Builder maxDecodingBytes(long bytes) {
+      this.maxDecodingBytes = atLeast("maxdecodingbytes", bytes, 1024);
       return this;
     }
 
@@ -618,6 +767,10 @@ public final class FarcallSettings {
     }
 
     private static int atLeast(String key, int n, int min) {
+      return (int) atLeast(key, (long) n, min);
+    }
+
+    private static long atLeast(String key, long n, long min) {
       if (n < min) {
         throw new IllegalArgumentException(
             "option '" + key + "': must be at least " + min + ", got " + n);

@@ -1,11 +1,14 @@
 package io.farcall.runtime;
 
+import static io.farcall.runtime.testing.RawFrames.assertClosedByPeer;
+import static io.farcall.runtime.testing.RawFrames.frame;
+import static io.farcall.runtime.testing.RawFrames.int32;
+import static io.farcall.runtime.testing.RawFrames.readFrameHeader;
+import static io.farcall.runtime.testing.RawFrames.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
 import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.PeerShapes;
@@ -18,15 +21,10 @@ import io.farcall.runtime.testing.GreeterImpl;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -265,16 +263,6 @@ class MalformedInputTest {
     return s;
   }
 
-  private static Header.Builder request(String service, String method) {
-    return Header.newBuilder()
-        .setVersion(Frame.PROTOCOL_VERSION)
-        .setKind(Kind.KIND_REQUEST)
-        .setRequestId(77)
-        .setService(service)
-        .setMethod(method)
-        .setTimeoutMicros(5_000_000);
-  }
-
   private static Header call(Socket s, Header request, byte[] body) throws IOException {
     s.getOutputStream().write(frame(request.toByteArray(), body));
     Header reply = readFrameHeader(s.getInputStream());
@@ -294,57 +282,5 @@ class MalformedInputTest {
     Header pong = readFrameHeader(s.getInputStream());
     assertThat(pong.getKind()).isEqualTo(Kind.KIND_HEARTBEAT);
     assertThat(pong.getRequestId()).isEqualTo(5);
-  }
-
-  /** The header of the next frame other than the provider's hello (its type shapes). */
-  private static Header readFrameHeader(InputStream in) throws IOException {
-    DataInputStream data = new DataInputStream(in);
-    while (true) {
-      int length = data.readInt();
-      byte[] frame = new byte[length];
-      data.readFully(frame);
-      CodedInputStream cin = CodedInputStream.newInstance(frame);
-      int headerLength = cin.readRawVarint32();
-      int limit = cin.pushLimit(headerLength);
-      Header h = Header.parseFrom(cin);
-      cin.popLimit(limit);
-      if (h.getKind() != Kind.KIND_HELLO) {
-        return h;
-      }
-    }
-  }
-
-  private static void assertClosedByPeer(Socket s) {
-    try {
-      InputStream in = s.getInputStream();
-      while (true) {
-        if (in.read() < 0) {
-          return; // orderly close
-        }
-      }
-    } catch (SocketTimeoutException e) {
-      throw new AssertionError("the provider kept the connection open", e);
-    } catch (EOFException e) {
-      return;
-    } catch (IOException e) {
-      return; // reset by the peer: closed as well
-    }
-  }
-
-  static byte[] frame(byte[] header, byte[] body) throws IOException {
-    ByteArrayOutputStream inner = new ByteArrayOutputStream();
-    CodedOutputStream c = CodedOutputStream.newInstance(inner);
-    c.writeUInt32NoTag(header.length);
-    c.flush();
-    inner.write(header);
-    inner.write(body);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(int32(inner.size()));
-    out.write(inner.toByteArray());
-    return out.toByteArray();
-  }
-
-  private static byte[] int32(int v) {
-    return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
   }
 }

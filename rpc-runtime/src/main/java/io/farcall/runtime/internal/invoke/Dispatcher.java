@@ -1,6 +1,7 @@
 package io.farcall.runtime.internal.invoke;
 
 import com.google.common.math.LongMath;
+import com.google.common.util.concurrent.RateLimiter;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
@@ -23,6 +24,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -46,6 +48,16 @@ public final class Dispatcher implements RequestHandler {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Semaphore admission;
   private final int admissionLimit;
+
+  /** Bytes of request bodies held, from admission to the end of their calls. */
+  private final AtomicLong held = new AtomicLong();
+
+  private final long maxHeld;
+
+  /** At most one line every ten seconds about requests refused for {@link #maxHeld}. */
+  private final RateLimiter refusalLog = RateLimiter.create(0.1);
+
+  private final AtomicLong refusedForBytes = new AtomicLong();
   private volatile boolean draining;
 
   /**
@@ -54,9 +66,15 @@ public final class Dispatcher implements RequestHandler {
    * @param threads the executor's threads at most
    * @param maxQueued how many admitted calls may wait for a thread; with the executor's threads,
    *     the most calls admitted at once
+   * @param maxHeldBytes the most bytes of request bodies held at once, from their arrival to the
+   *     end of their calls (their decoded arguments live as long): a request that would take more
+   *     is refused as overloaded, unless nothing else is held, so that one request of any size can
+   *     always run
    */
-  public Dispatcher(BodyCodec codec, ExecutorService executor, int threads, int maxQueued) {
+  public Dispatcher(
+      BodyCodec codec, ExecutorService executor, int threads, int maxQueued, long maxHeldBytes) {
     this.codec = codec;
+    this.maxHeld = maxHeldBytes;
     this.executor = executor;
     this.threads = threads;
     this.admissionLimit = threads + maxQueued;
@@ -128,6 +146,14 @@ public final class Dispatcher implements RequestHandler {
       status = Status.STATUS_DEADLINE_EXCEEDED;
       refusal = "deadline passed before the call could start";
     }
+    if (refusal == null && !conn.isWritable()) {
+      // Read before the connection stopped reading: running it would add to what the consumer
+      // does not read.
+      status = Status.STATUS_RESOURCE_EXHAUSTED;
+      refusal =
+          "provider overloaded: this connection's replies wait to be written, the consumer is not"
+              + " reading them (setting highwatermark)";
+    }
     if (refusal != null) {
       request.release();
       if (!oneway) {
@@ -150,7 +176,17 @@ public final class Dispatcher implements RequestHandler {
       }
       return;
     }
-    ServerCall call = new ServerCall(conn, request, method, deadline, oneway);
+    int bodyBytes = request.body().readableBytes();
+    if (!hold(bodyBytes)) {
+      admission.release();
+      request.release();
+      String why = refusedForBytes(bodyBytes);
+      if (!oneway) {
+        replyStatus(conn, requestId, Status.STATUS_RESOURCE_EXHAUSTED, why);
+      }
+      return;
+    }
+    ServerCall call = new ServerCall(conn, request, method, deadline, oneway, bodyBytes);
     inFlight.incrementAndGet();
     track(call);
     if (method.nonBlocking()) {
@@ -161,14 +197,42 @@ public final class Dispatcher implements RequestHandler {
       executor.execute(call);
     } catch (RejectedExecutionException e) {
       // Only after shutdown: admission bounds the queue.
-      call.release();
-      untrack(call);
-      inFlight.decrementAndGet();
       request.release();
+      call.finish();
       if (!oneway) {
         replyStatus(conn, requestId, Status.STATUS_UNAVAILABLE, "provider is shutting down");
       }
     }
+  }
+
+  /** Takes {@code bytes} of the held-bytes budget, if they fit or nothing is held. */
+  private boolean hold(int bytes) {
+    while (true) {
+      long now = held.get();
+      if (now > 0 && now + bytes > maxHeld) {
+        return false;
+      }
+      if (held.compareAndSet(now, now + bytes)) {
+        return true;
+      }
+    }
+  }
+
+  /** Counts a request refused for the held-bytes budget, logs now and then, and says why. */
+  private String refusedForBytes(int bodyBytes) {
+    long refused = refusedForBytes.incrementAndGet();
+    String why =
+        "provider overloaded: it holds "
+            + held.get()
+            + " bytes of requests, and this one's "
+            + bodyBytes
+            + " would take it over the limit of "
+            + maxHeld
+            + " (setting maxdecodingbytes)";
+    if (refusalLog.tryAcquire()) {
+      log.warn("refused a request for the held-bytes budget ({} so far): {}", refused, why);
+    }
+    return why;
   }
 
   /** How far wall clocks may disagree before the absolute deadline in a header is distrusted. */
@@ -315,7 +379,8 @@ public final class Dispatcher implements RequestHandler {
   private final class ServerCall implements Runnable, CallContext.Served, BodyWriter {
     final ServerConnection conn;
     final long requestId;
-    private final Frame request;
+    private Frame request; // until its arguments are read: a header is kept no longer
+    private final int bodyBytes;
     private final ProviderMethod method;
     private final long deadlineNanos;
     private final boolean oneway;
@@ -329,8 +394,10 @@ public final class Dispatcher implements RequestHandler {
         Frame request,
         ProviderMethod method,
         long deadlineNanos,
-        boolean oneway) {
+        boolean oneway,
+        int bodyBytes) {
       this.conn = conn;
+      this.bodyBytes = bodyBytes;
       this.requestId = request.requestId();
       this.request = request;
       this.method = method;
@@ -388,6 +455,7 @@ public final class Dispatcher implements RequestHandler {
         return false;
       } finally {
         request.release();
+        request = null;
       }
       Object value;
       CallContext.Served previous = CallContext.enter(this);
@@ -503,6 +571,7 @@ public final class Dispatcher implements RequestHandler {
     private void finish() {
       release();
       untrack(this);
+      held.addAndGet(-bodyBytes);
       inFlight.decrementAndGet();
     }
   }

@@ -6,6 +6,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -23,6 +24,8 @@ public final class ClientTransport implements AutoCloseable {
   private final FrameEncoder encoder;
   private final BodyCodec shapes;
   private final Duration heartbeatInterval;
+  private final ConnectionLimits limits;
+  private final MemoryBudget queued;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -34,6 +37,9 @@ public final class ClientTransport implements AutoCloseable {
     this.encoder = new FrameEncoder(config.maxFrameSize());
     this.shapes = shapes;
     this.heartbeatInterval = config.heartbeatInterval();
+    this.limits = config.limits();
+    this.queued = WriteQueue.queuedBudget(limits);
+    MemoryBudget partialFrames = FrameDecoder.partialFrameBudget(limits);
     long heartbeatMillis = config.heartbeatInterval().toMillis();
     this.bootstrap =
         new Bootstrap()
@@ -43,6 +49,9 @@ public final class ClientTransport implements AutoCloseable {
             .option(ChannelOption.SO_KEEPALIVE, true)
             .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+            .option(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(limits.lowWaterMark(), limits.highWaterMark()))
             .handler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
@@ -53,7 +62,7 @@ public final class ClientTransport implements AutoCloseable {
                             // promise and a listener per frame written. Connection.Link sends
                             // heartbeats when it wrote nothing for an interval.
                             new IdleStateHandler(3 * heartbeatMillis, 0, 0, TimeUnit.MILLISECONDS))
-                        .addLast(new FrameDecoder(config));
+                        .addLast(new FrameDecoder(config, partialFrames));
                     // Connection adds its own inbound handler once connected.
                   }
                 });
@@ -67,7 +76,15 @@ public final class ClientTransport implements AutoCloseable {
     checkOpen();
     return connections.computeIfAbsent(
         host + ":" + port,
-        k -> new Connection(host, port, bootstrap, encoder, shapes, heartbeatInterval));
+        k ->
+            new Connection(
+                host,
+                port,
+                bootstrap,
+                encoder,
+                shapes,
+                heartbeatInterval,
+                channel -> new WriteQueue(channel, limits, queued)));
   }
 
   /** Throws {@link IllegalStateException} once the transport is closed. */

@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -45,6 +46,7 @@ public final class Connection {
   private final FrameEncoder encoder;
   private final BodyCodec shapes;
   private final long heartbeatNanos;
+  private final Function<Channel, WriteQueue> writeQueues;
   private final AtomicLong nextRequestId = new AtomicLong();
 
   /** The channel new requests go to, or null. */
@@ -68,8 +70,10 @@ public final class Connection {
       Bootstrap bootstrap,
       FrameEncoder encoder,
       BodyCodec shapes,
-      Duration heartbeat) {
+      Duration heartbeat,
+      Function<Channel, WriteQueue> writeQueues) {
     this.host = host;
+    this.writeQueues = writeQueues;
     this.port = port;
     this.bootstrap = bootstrap;
     this.encoder = encoder;
@@ -362,7 +366,7 @@ public final class Connection {
     Link(Channel channel) {
       super(Frame.class, false);
       this.channel = channel;
-      this.writes = new WriteQueue(channel);
+      this.writes = writeQueues.apply(channel);
       this.hello = new Hello(shapes, encoder, writes);
     }
 
@@ -386,6 +390,12 @@ public final class Connection {
           l.onFailure(new ConnectionFailedException(why + " before the reply arrived", true, null));
         }
       }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+      writes.account();
+      super.channelWritabilityChanged(ctx);
     }
 
     void closeIfDrained() {

@@ -1,56 +1,165 @@
 package io.farcall.runtime.internal.transport;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Splits the stream into frames ({@code length | header length | header | body}) and parses each
  * header. The length prefix is checked against the maximum before anything is allocated for the
  * frame (Netty's {@link LengthFieldBasedFrameDecoder} in fail-fast mode); a frame over the maximum,
- * a header that does not parse, or an unknown protocol version raises an exception that makes the
- * connection close, because the stream can no longer be trusted.
+ * a header over its limits or that does not parse, or an unknown protocol version raises an
+ * exception that makes the connection close, because the stream can no longer be trusted.
+ *
+ * <p>A frame still arriving is watched: it must arrive within the frame timeout of its first bytes
+ * (time spent not reading, for backpressure, does not count), and the memory it holds is counted in
+ * a budget shared by all connections of the transport. Either one exceeded closes the connection,
+ * with a log line.
  */
 final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+  private static final Logger log = LogManager.getLogger(FrameDecoder.class);
+
   /** Frames up to this size are copied to the heap rather than sliced; larger ones are sliced. */
   static final int HEAP_COPY_MAX = FrameEncoder.HEAP_FRAME_MAX;
 
-  private final int maxHeaderSize;
+  /**
+   * Frames above this size are copied to the heap as well: the codec reads a sliced body through a
+   * copy of its own, and above this size that would be a fresh array, with the connection's buffer
+   * held all the while.
+   */
+  static final int SLICE_MAX = 64 * 1024;
 
-  FrameDecoder(TransportConfig config) {
+  private final ConnectionLimits limits;
+  private final MemoryBudget partialFrames;
+
+  /** The memory of this connection's partial frame as counted in {@link #partialFrames}. */
+  private long held;
+
+  /** When the frame now arriving started ({@link System#nanoTime}); 0 when none is. */
+  private long partialSince;
+
+  private ScheduledFuture<?> watch;
+
+  FrameDecoder(TransportConfig config, MemoryBudget partialFrames) {
     // The length counts what follows the 4-byte prefix; the decoder's maximum counts the prefix
     // too.
     super(config.maxFrameSize() + 4, 0, 4, 0, 4, true);
-    this.maxHeaderSize = config.maxHeaderSize();
+    this.limits = config.limits();
+    this.partialFrames = partialFrames;
+  }
+
+  /** A budget for the partial frames of a transport's connections, as the limits say. */
+  static MemoryBudget partialFrameBudget(ConnectionLimits limits) {
+    return new MemoryBudget(limits.maxPartialFrameBytes(), "setting maxpartialframebytes");
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    super.handlerAdded(ctx);
+    long period = Math.max(10, limits.frameTimeout().toMillis() / 4);
+    watch =
+        ctx.executor()
+            .scheduleAtFixedRate(() -> checkPartial(ctx), period, period, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    if (watch != null) {
+      watch.cancel(false);
+    }
+    partialFrames.add(-held);
+    held = 0;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    try {
+      super.channelRead(ctx, msg);
+    } finally {
+      countPartial(ctx);
+    }
+  }
+
+  /** Counts what the connection's buffer holds of a frame still arriving. */
+  private void countPartial(ChannelHandlerContext ctx) {
+    ByteBuf buffer = internalBuffer();
+    long now = buffer.isReadable() ? buffer.capacity() : 0;
+    long delta = now - held;
+    if (delta == 0) {
+      return;
+    }
+    held = now;
+    long total = partialFrames.add(delta);
+    if (delta > 0 && partialFrames.over(total) && ctx.channel().isActive()) {
+      log.warn(
+          "closing connection {}: frames still arriving hold {}",
+          ctx.channel().remoteAddress(),
+          partialFrames.describe(total));
+      ctx.close();
+    }
+  }
+
+  /** Cuts off a peer whose frame takes longer than the frame timeout to arrive. */
+  private void checkPartial(ChannelHandlerContext ctx) {
+    if (partialSince == 0) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (!ctx.channel().config().isAutoRead()) {
+      partialSince = now; // this side is not reading: the peer is not to blame
+      return;
+    }
+    if (now - partialSince > limits.frameTimeout().toNanos() && ctx.channel().isActive()) {
+      log.warn(
+          "closing connection {}: a frame started {} ms ago has not arrived (setting"
+              + " frametimeout, {} ms); {} of its bytes came",
+          ctx.channel().remoteAddress(),
+          TimeUnit.NANOSECONDS.toMillis(now - partialSince),
+          limits.frameTimeout().toMillis(),
+          internalBuffer().readableBytes());
+      partialSince = 0;
+      ctx.close();
+    }
   }
 
   @Override
   protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
     ByteBuf frame = (ByteBuf) super.decode(ctx, in);
     if (frame == null) {
+      if (partialSince == 0 && in.isReadable()) {
+        partialSince = System.nanoTime();
+      }
       return null;
     }
+    partialSince = 0;
     try {
-      return parse(frame, maxHeaderSize);
+      return parse(frame, limits);
     } finally {
       frame.release();
     }
   }
 
-  /** As a decoder with the default header limit parses it. */
+  /** As a decoder with the default limits parses it. */
   static Frame parse(ByteBuf frame) {
-    return parse(frame, TransportConfig.DEFAULT_MAX_HEADER_SIZE);
+    return parse(frame, ConnectionLimits.DEFAULTS);
   }
 
   /**
-   * @param maxHeaderSize the largest header accepted: one larger (a metadata map of hostile size)
-   *     is refused before a byte of it is parsed
+   * @param limits the largest header and most metadata entries accepted: a header over either (a
+   *     metadata map of hostile size) is refused before its metadata is parsed
    */
-  static Frame parse(ByteBuf frame, int maxHeaderSize) {
+  static Frame parse(ByteBuf frame, ConnectionLimits limits) {
+    int maxHeaderSize = limits.maxHeaderSize();
     int headerLength = readVarint32(frame);
     if (headerLength > maxHeaderSize) {
       throw new CorruptedFrameException(
@@ -72,7 +181,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     int length = frame.writerIndex() - start;
     // The frame keeps its header bytes in front of the body, for Frame.header() on demand.
     ByteBuf kept;
-    if (length <= HEAP_COPY_MAX) {
+    if (length <= HEAP_COPY_MAX || length > SLICE_MAX) {
       // The body is decoded, and the frame released, mostly on another thread (a caller, an
       // executor thread): a slice of the event loop's pooled buffer would be freed there. A heap
       // copy made here is not (see Frame.HEAP), and Kryo reads it in place.
@@ -85,7 +194,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     Frame fast = Frame.read(kept, headerLength);
     if (fast == null) {
       kept.release();
-      return parseFully(frame, headerLength);
+      return parseFully(frame, headerLength, limits.maxMetadataEntries());
     }
     if (fast.version() != Frame.PROTOCOL_VERSION) {
       fast.release();
@@ -95,9 +204,18 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
   }
 
   /** Headers the fast reader leaves alone (metadata, unknown fields, malformed bytes) come here. */
-  private static Frame parseFully(ByteBuf frame, int headerLength) {
+  private static Frame parseFully(ByteBuf frame, int headerLength, int maxMetadataEntries) {
     Header header;
     try {
+      int entries = metadataEntries(frame.nioBuffer(frame.readerIndex(), headerLength));
+      if (entries > maxMetadataEntries) {
+        throw new CorruptedFrameException(
+            "header with "
+                + entries
+                + " metadata entries, more than the limit of "
+                + maxMetadataEntries
+                + " (setting maxmetadataentries)");
+      }
       header =
           Header.parseFrom(
               CodedInputStream.newInstance(frame.nioBuffer(frame.readerIndex(), headerLength)));
@@ -109,6 +227,29 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     }
     frame.skipBytes(headerLength);
     return new Frame(header, frame.retainedSlice());
+  }
+
+  /**
+   * Counts the header's metadata entries without parsing them: each is skipped by its length. Bytes
+   * the skipper cannot walk end the count there, and the parser decides on them (protobuf skips and
+   * parses a few malformed varints differently); the header size limit bounds what lies beyond.
+   */
+  private static int metadataEntries(ByteBuffer header) {
+    CodedInputStream in = CodedInputStream.newInstance(header);
+    int entries = 0;
+    try {
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (WireFormat.getTagFieldNumber(tag) == Header.METADATA_FIELD_NUMBER) {
+          entries++;
+        }
+        if (!in.skipField(tag)) {
+          break; // an end-group tag: the parser refuses it
+        }
+      }
+    } catch (IOException e) {
+      // left to the parser
+    }
+    return entries;
   }
 
   private static CorruptedFrameException unsupportedVersion(int version) {

@@ -15,10 +15,10 @@ public final class ServerConnection {
   private final ConcurrentMap<Long, Object> calls = new ConcurrentHashMap<>();
   private final Hello hello;
 
-  ServerConnection(Channel channel, FrameEncoder encoder, BodyCodec shapes) {
+  ServerConnection(Channel channel, FrameEncoder encoder, BodyCodec shapes, WriteQueue writes) {
     this.channel = channel;
     this.encoder = encoder;
-    this.writes = new WriteQueue(channel);
+    this.writes = writes;
     this.hello = new Hello(shapes, encoder, writes);
   }
 
@@ -65,6 +65,14 @@ public final class ServerConnection {
     return channel.isActive();
   }
 
+  /**
+   * False while more than the high-water mark waits to be written to the consumer: it is not
+   * reading its replies, and is not read from until they drain.
+   */
+  public boolean isWritable() {
+    return channel.isWritable();
+  }
+
   /** The consumer's address, for logs. */
   public String remoteAddress() {
     return String.valueOf(channel.remoteAddress());
@@ -72,5 +80,12 @@ public final class ServerConnection {
 
   void close() {
     channel.close();
+  }
+
+  /**
+   * The channel's writability changed: brings the count of bytes waiting to be written up to date.
+   */
+  void writabilityChanged() {
+    writes.account();
   }
 }

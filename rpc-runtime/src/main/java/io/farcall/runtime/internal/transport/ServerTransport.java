@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -67,6 +68,9 @@ public final class ServerTransport implements AutoCloseable {
   /** Binds and starts accepting; returns the bound address (useful with port 0). */
   public synchronized InetSocketAddress bind(String host, int port) {
     long idleMillis = 3 * config.heartbeatInterval().toMillis();
+    ConnectionLimits limits = config.limits();
+    MemoryBudget partialFrames = FrameDecoder.partialFrameBudget(limits);
+    MemoryBudget queued = WriteQueue.queuedBudget(limits);
     ServerBootstrap b =
         new ServerBootstrap()
             .group(boss, workers)
@@ -74,16 +78,21 @@ public final class ServerTransport implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(limits.lowWaterMark(), limits.highWaterMark()))
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     channels.add(ch);
-                    ServerConnection conn = new ServerConnection(ch, encoder, shapes);
+                    ServerConnection conn =
+                        new ServerConnection(
+                            ch, encoder, shapes, new WriteQueue(ch, limits, queued));
                     ch.attr(CONNECTION).set(conn);
                     ch.pipeline()
                         .addLast(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
-                        .addLast(new FrameDecoder(config))
+                        .addLast(new FrameDecoder(config, partialFrames))
                         .addLast(new InboundHandler());
                     conn.tellShapes();
                   }
@@ -191,6 +200,33 @@ public final class ServerTransport implements AutoCloseable {
         }
       }
       return pong.build();
+    }
+
+    /**
+     * Backpressure: a consumer that does not read its replies as fast as they come is not read from
+     * either, until what waits to be written to it drains below the low-water mark.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+      Channel ch = ctx.channel();
+      boolean writable = ch.isWritable();
+      if (ch.config().isAutoRead() != writable) {
+        ch.config().setAutoRead(writable);
+        if (writable) {
+          log.info("reading from {} again: its replies drained", ch.remoteAddress());
+        } else {
+          log.info(
+              "not reading from {} until its replies drain: {} bytes wait to be written to it"
+                  + " (setting highwatermark, {} bytes)",
+              ch.remoteAddress(),
+              ch.unsafe().outboundBuffer() == null
+                  ? 0
+                  : ch.unsafe().outboundBuffer().totalPendingWriteBytes(),
+              config.limits().highWaterMark());
+        }
+      }
+      ctx.channel().attr(CONNECTION).get().writabilityChanged();
+      super.channelWritabilityChanged(ctx);
     }
 
     @Override

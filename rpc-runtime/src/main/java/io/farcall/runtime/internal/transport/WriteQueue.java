@@ -4,24 +4,49 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.PlatformDependent;
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Collects frames written from any thread and writes them on the channel's event loop in one batch
  * with a single flush, so that many concurrent callers cost one event-loop task and one system call
  * per batch rather than per frame.
+ *
+ * <p>What waits to be written (here and in Netty's outbound buffer) is bounded: past {@link
+ * ConnectionLimits#maxQueuedBytes} for this connection, or past {@link
+ * ConnectionLimits#maxQueuedBytesTotal} across the transport while this connection is backlogged
+ * beyond its high-water mark, the connection is closed with a log line. A peer that does not read
+ * cannot make this side keep what it sends it.
  */
 final class WriteQueue {
+  private static final Logger log = LogManager.getLogger(WriteQueue.class);
+
   /** Flush at least this often within one long batch, so the socket buffer fills steadily. */
   private static final int MAX_WRITES_PER_FLUSH = 128;
 
   private final Channel channel;
+  private final ConnectionLimits limits;
+  private final MemoryBudget total;
   private final Queue<Pending> queue = PlatformDependent.newMpscQueue();
+
+  /** Bytes of the frames in {@link #queue}. */
+  private final AtomicLong queued = new AtomicLong();
+
+  /** What this connection counts for in {@link #total}; event loop only. */
+  private long reported;
+
+  /** Set once the connection is being closed for holding too much. */
+  private final AtomicBoolean cutOff = new AtomicBoolean();
+
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable drainTask = this::drain;
 
@@ -47,8 +72,16 @@ final class WriteQueue {
     }
   }
 
-  WriteQueue(Channel channel) {
+  WriteQueue(Channel channel, ConnectionLimits limits, MemoryBudget total) {
     this.channel = channel;
+    this.limits = limits;
+    this.total = total;
+    channel.closeFuture().addListener(f -> account());
+  }
+
+  /** A budget for what waits to be written across a transport's connections. */
+  static MemoryBudget queuedBudget(ConnectionLimits limits) {
+    return new MemoryBudget(limits.maxQueuedBytesTotal(), "setting maxqueuedbytestotal");
   }
 
   /**
@@ -71,6 +104,13 @@ final class WriteQueue {
 
   /** Queues a frame as {@link #enqueue(ByteBuf, ChannelFutureListener)} does. */
   void enqueue(Pending p) {
+    int size = p.frame.readableBytes();
+    long mine = queued.addAndGet(size) + outboundBytes();
+    if (mine > limits.maxQueuedBytes()) {
+      queued.addAndGet(-size);
+      refuse(p, mine);
+      return;
+    }
     queue.add(p);
     if (scheduled.compareAndSet(false, true)) {
       try {
@@ -92,6 +132,7 @@ final class WriteQueue {
     while (true) {
       Pending p;
       while ((p = queue.poll()) != null) {
+        queued.addAndGet(-p.frame.readableBytes());
         ChannelFutureListener onFailure = p.onFailure();
         if (onFailure == null) {
           channel.write(p.frame, channel.voidPromise());
@@ -113,6 +154,61 @@ final class WriteQueue {
     if (wrote) {
       channel.flush();
       lastWriteNanos = System.nanoTime();
+    }
+    account();
+  }
+
+  /** Bytes in Netty's outbound buffer, waiting for the socket; readable from any thread. */
+  private long outboundBytes() {
+    ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+    return outbound == null ? 0 : outbound.totalPendingWriteBytes();
+  }
+
+  /**
+   * Brings this connection's share of the transport's total up to date, and closes the connection
+   * if the total is over its limit while this one is backlogged. Event loop only: after each batch,
+   * when the channel's writability changes, and when it closes.
+   */
+  void account() {
+    long pending = channel.isActive() ? queued.get() + outboundBytes() : 0;
+    long delta = pending - reported;
+    if (delta == 0) {
+      return;
+    }
+    reported = pending;
+    long now = total.add(delta);
+    if (delta > 0 && total.over(now) && pending > limits.highWaterMark()) {
+      cutOff(
+          pending
+              + " bytes wait to be written to it, past its high-water mark, and "
+              + total.describe(now));
+    }
+  }
+
+  /** A frame that would take the connection past its limit: not queued, and the connection ends. */
+  private void refuse(Pending p, long pending) {
+    ReferenceCountUtil.release(p.frame);
+    String why =
+        pending
+            + " bytes would wait to be written to it, over the limit of "
+            + limits.maxQueuedBytes()
+            + " (setting maxqueuedbytes)";
+    ChannelFutureListener onFailure = p.onFailure();
+    if (onFailure != null) {
+      try {
+        onFailure.operationComplete(
+            channel.newFailedFuture(new IOException("connection closed: " + why)));
+      } catch (Exception e) {
+        log.debug("a write listener failed", e);
+      }
+    }
+    cutOff(why);
+  }
+
+  private void cutOff(String why) {
+    if (cutOff.compareAndSet(false, true)) {
+      log.warn("closing connection {}: {}", channel.remoteAddress(), why);
+      channel.close();
     }
   }
 

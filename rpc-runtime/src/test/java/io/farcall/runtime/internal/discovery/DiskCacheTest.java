@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.farcall.runtime.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

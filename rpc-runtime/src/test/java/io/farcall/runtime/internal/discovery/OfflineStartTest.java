@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.farcall.RpcException;
 import io.farcall.runtime.internal.discovery.ServiceDirectory.Source;
+import io.farcall.runtime.testing.LogCapture;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;

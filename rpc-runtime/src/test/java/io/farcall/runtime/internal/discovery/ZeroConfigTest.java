@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.farcall.RpcException;
+import io.farcall.runtime.testing.LogCapture;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.io.IOException;
 import java.net.InetAddress;

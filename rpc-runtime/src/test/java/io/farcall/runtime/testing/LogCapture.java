@@ -1,4 +1,4 @@
-package io.farcall.runtime.internal.discovery;
+package io.farcall.runtime.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,7 +10,7 @@ import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 
 /** Records what one class logs, while open. */
-final class LogCapture extends AbstractAppender implements AutoCloseable {
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
   private final Logger logger;
   private final List<LogEvent> events = new CopyOnWriteArrayList<>();
 
@@ -19,7 +19,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
     this.logger = (Logger) LogManager.getLogger(source);
   }
 
-  static LogCapture of(Class<?> source) {
+  public static LogCapture of(Class<?> source) {
     LogCapture capture = new LogCapture(source);
     capture.start();
     capture.logger.addAppender(capture);
@@ -32,7 +32,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
   }
 
   /** The formatted messages logged at {@code level}. */
-  List<String> messages(Level level) {
+  public List<String> messages(Level level) {
     return events.stream()
         .filter(event -> event.getLevel() == level)
         .map(event -> event.getMessage().getFormattedMessage())
