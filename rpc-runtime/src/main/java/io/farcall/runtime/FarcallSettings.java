@@ -139,11 +139,12 @@ public final class FarcallSettings {
   }
 
   /**
-   * A sixteenth of the heap (16 MiB at {@code -Xmx256m}: decoded objects can take ten times their
-   * bytes), but room for at least one frame of the largest size.
+   * A thirty-second of the heap (8 MiB at {@code -Xmx256m}: a body of small objects, such as a
+   * {@code HashSet<Integer>}, takes ten times its bytes once decoded), but room for at least one
+   * frame of the largest size.
    */
   private static long defaultMaxDecodingBytes(int maxFrameSize) {
-    return Math.max(maxFrameSize, Runtime.getRuntime().maxMemory() / 16);
+    return Math.max(maxFrameSize, Runtime.getRuntime().maxMemory() / 32);
   }
 
   /**
@@ -332,7 +333,7 @@ public final class FarcallSettings {
     names.put(
         "maxdecodingbytes",
         "bytes of request bodies a provider holds at once, until their calls end; more is refused"
-            + " as overloaded (default a sixteenth of the heap, at least maxframesize)");
+            + " as overloaded (default a thirty-second of the heap, at least maxframesize)");
     setters.put("maxdecodingbytes", (b, v) -> b.maxDecodingBytes(parseSize("maxdecodingbytes", v)));
     names.put(
         "maxhashcollisions",
@@ -642,8 +643,9 @@ public final class FarcallSettings {
 
     /**
      * The most bytes of request bodies a provider holds at once, from their arrival to the end of
-     * their calls (default: a sixteenth of the heap, at least the largest frame). A request that
-     * would take more is refused with the retryable overloaded status, unless nothing else is held.
+     * their calls (default: a thirty-second of the heap, at least the largest frame). A request
+     * that would take more is refused with the retryable overloaded status, unless nothing else is
+     * held.
      */
     public Builder maxDecodingBytes(long bytes) {
       this.maxDecodingBytes = atLeast("maxdecodingbytes", bytes, 1024);

@@ -7,15 +7,13 @@ import static io.farcall.runtime.testing.RawFrames.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farcall.runtime.internal.codec.BodyCodec;
-import io.farcall.runtime.internal.codec.PeerShapes;
+import io.farcall.runtime.internal.codec.HostileBodies;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.transport.ConnectionLimits;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
 import io.farcall.runtime.testing.LogCapture;
 import io.farcall.runtime.testing.ZooKeeperExtension;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -159,7 +157,9 @@ class ConnectionLimitsTest {
   private static byte[] bigReplyRequests(int count) throws IOException {
     BodyCodec codec = new BodyCodec(List.of());
     codec.allowInterface(Greeter.class);
-    byte[] body = arguments(codec, new Object[] {"y".repeat(1_000), 100});
+    byte[] body =
+        HostileBodies.arguments(
+            codec, new Object[] {"y".repeat(1_000), 100}, String.class, int.class);
     ByteArrayOutputStream requests = new ByteArrayOutputStream();
     for (int i = 0; i < count; i++) {
       requests.write(
@@ -261,18 +261,6 @@ class ConnectionLimitsTest {
     assertThat(d.maxQueuedBytes()).isEqualTo(16L << 20);
     assertThat(d.maxQueuedBytesTotal()).isEqualTo(64L << 20);
     greeter = null; // nothing started
-  }
-
-  private static byte[] arguments(BodyCodec codec, Object[] args) {
-    ByteBuf buf = Unpooled.buffer();
-    try {
-      codec.writeArguments(buf, args, new Class<?>[] {String.class, int.class}, PeerShapes.SAME);
-      byte[] bytes = new byte[buf.readableBytes()];
-      buf.readBytes(bytes);
-      return bytes;
-    } finally {
-      buf.release();
-    }
   }
 
   /** The transport classes whose log lines these tests read (package-private there). */

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.BodyCodec;
-import io.farcall.runtime.internal.codec.PeerShapes;
+import io.farcall.runtime.internal.codec.HostileBodies;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
@@ -19,8 +19,6 @@ import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
 import io.farcall.runtime.testing.ZooKeeperExtension;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -182,7 +180,8 @@ class MalformedInputTest {
     BodyCodec rogue = new BodyCodec(List.of(NotAllowed.class));
     rogue.allowInterface(Greeter.class);
     byte[] body =
-        arguments(rogue, new Object[] {List.of(new NotAllowed("x"))}, new Class<?>[] {List.class});
+        HostileBodies.arguments(
+            rogue, new Object[] {List.of(new NotAllowed("x"))}, new Class<?>[] {List.class});
     try (Socket s = connect()) {
       Header reply =
           call(s, request(Greeter.class.getName(), "squares(java.util.List)").build(), body);
@@ -209,7 +208,8 @@ class MalformedInputTest {
     // slower path (header parsed, method found by name) and is served all the same.
     BodyCodec codec = new BodyCodec(List.of());
     codec.allowInterface(Greeter.class);
-    byte[] body = arguments(codec, new Object[] {2, 3}, new Class<?>[] {int.class, int.class});
+    byte[] body =
+        HostileBodies.arguments(codec, new Object[] {2, 3}, new Class<?>[] {int.class, int.class});
     try (Socket s = connect()) {
       Header reply =
           call(
@@ -243,18 +243,6 @@ class MalformedInputTest {
 
   /** A type no @Remote interface of the provider mentions. */
   public record NotAllowed(String value) {}
-
-  private static byte[] arguments(BodyCodec codec, Object[] args, Class<?>[] types) {
-    ByteBuf buf = Unpooled.buffer();
-    try {
-      codec.writeArguments(buf, args, types, PeerShapes.SAME);
-      byte[] body = new byte[buf.readableBytes()];
-      buf.readBytes(body);
-      return body;
-    } finally {
-      buf.release();
-    }
-  }
 
   private static Socket connect() throws IOException {
     Socket s = new Socket();

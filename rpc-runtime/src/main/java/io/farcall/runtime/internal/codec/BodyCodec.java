@@ -163,7 +163,8 @@ public final class BodyCodec {
               writeTyped(kryo, output, values[i], types[i]);
             } catch (RuntimeException e) {
               throw new IllegalArgumentException(
-                  "cannot encode argument " + i + ": " + firstLine(e), e);
+                  "cannot encode argument " + i + ": " + firstLine(String.valueOf(e.getMessage())),
+                  e);
             }
           }
         },
@@ -207,7 +208,8 @@ public final class BodyCodec {
           try {
             writeTyped(kryo, output, v, type);
           } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cannot encode the value: " + firstLine(e), e);
+            throw new IllegalArgumentException(
+                "cannot encode the value: " + firstLine(String.valueOf(e.getMessage())), e);
           }
         },
         value,
@@ -604,11 +606,17 @@ public final class BodyCodec {
         return new BodyDecodingException("body ends early: truncated or malformed", e);
       }
     }
-    return new BodyDecodingException("body does not decode: " + firstLine(e), e);
+    // Kryo wraps what a constructor threw (a record refusing a value, say) and names only the
+    // wrapper: the root cause says why.
+    Throwable root = Throwables.getRootCause(e);
+    return new BodyDecodingException(
+        "body does not decode: "
+            + firstLine(String.valueOf(e.getMessage()))
+            + (root == e ? "" : " (" + firstLine(root.toString()) + ")"),
+        e);
   }
 
-  private static String firstLine(Throwable e) {
-    String message = String.valueOf(e.getMessage());
+  private static String firstLine(String message) {
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);
   }

@@ -150,9 +150,7 @@ public final class Dispatcher implements RequestHandler {
       // Read before the connection stopped reading: running it would add to what the consumer
       // does not read.
       status = Status.STATUS_RESOURCE_EXHAUSTED;
-      refusal =
-          "provider overloaded: this connection's replies wait to be written, the consumer is not"
-              + " reading them (setting highwatermark)";
+      refusal = NOT_READING;
     }
     if (refusal != null) {
       request.release();
@@ -234,6 +232,11 @@ public final class Dispatcher implements RequestHandler {
     }
     return why;
   }
+
+  /** Why a call on a connection whose consumer does not read its replies is refused. */
+  private static final String NOT_READING =
+      "provider overloaded: this connection's replies wait to be written, the consumer is not"
+          + " reading them (setting highwatermark)";
 
   /** How far wall clocks may disagree before the absolute deadline in a header is distrusted. */
   static final long CLOCK_SKEW_ALLOWANCE_MICROS = 250_000;
@@ -439,6 +442,14 @@ public final class Dispatcher implements RequestHandler {
               Status.STATUS_DEADLINE_EXCEEDED, "deadline passed before the call could start", null);
           return false;
         }
+        if (!conn.isActive()) {
+          return false; // the consumer is gone: nobody would get the reply
+        }
+        if (!conn.isWritable()) {
+          // Its replies pile up unread: running more calls would only add to them.
+          reply(Status.STATUS_RESOURCE_EXHAUSTED, NOT_READING, null);
+          return false;
+        }
         args = codec.readArguments(request.body(), method.descriptor().parameterTypes());
         if (request.body().isReadable()) {
           // The arguments must be the whole body; anything else means the two sides disagree.
@@ -501,9 +512,13 @@ public final class Dispatcher implements RequestHandler {
       try {
         // Free the slot before the reply can reach the caller, so its next call finds it free.
         release();
-        if (!cancelled) {
+        if (!cancelled && conn.isActive()) { // a closed connection's replies are not encoded
           this.value = value;
-          conn.replyOk(requestId, this);
+          try {
+            conn.replyOk(requestId, this);
+          } finally {
+            this.value = null; // encoded: the reply's bytes are all that is kept
+          }
           answered = true;
         }
       } catch (RuntimeException | Error e) {
@@ -561,7 +576,7 @@ public final class Dispatcher implements RequestHandler {
     private void reply(Status status, String message, BodyWriter body) {
       // Free the slot before the reply can reach the caller, so its next call finds it free.
       release();
-      if (oneway || cancelled) {
+      if (oneway || cancelled || !conn.isActive()) {
         return;
       }
       conn.reply(response(requestId, status, message), body);

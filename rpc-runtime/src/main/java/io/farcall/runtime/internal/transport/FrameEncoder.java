@@ -124,7 +124,22 @@ public final class FrameEncoder {
       ByteBufAllocator alloc, ByteBuf buf, BodyWriter bodyWriter, PeerShapes peer) {
     try {
       if (bodyWriter != null) {
-        bodyWriter.write(buf, peer);
+        int bodyStart = buf.writerIndex();
+        try {
+          bodyWriter.write(buf, peer);
+        } catch (RuntimeException e) {
+          if (!Scratch.isFull(buf)) {
+            throw e;
+          }
+          // Too large for the scratch buffer: again, straight into pooled direct memory, so that
+          // a large frame costs no heap beyond the scratch (see Scratch.KEEP_MAX).
+          ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(2 * buf.capacity());
+          direct.writeBytes(buf, 0, bodyStart);
+          Scratch.giveBack(buf);
+          buf = direct;
+          alloc = PooledByteBufAllocator.DEFAULT;
+          bodyWriter.write(buf, peer);
+        }
       }
       int length = buf.readableBytes() - 4;
       if (length > maxFrameSize) {
@@ -161,14 +176,17 @@ public final class FrameEncoder {
    */
   private static final class Scratch {
     /**
-     * A thread keeps its scratch buffer only while it is no larger than this: enough for frames of
-     * a few MiB to cost no garbage, without every thread holding the largest frame it ever sent.
+     * The largest a scratch buffer grows: enough for the frames of most calls, without every thread
+     * holding the largest frame it ever sent; a larger frame is encoded again into pooled direct
+     * memory. A provider's 64 executor threads keep 16 MiB at most. Kept up to 4 MiB, and grown by
+     * doubling on the heap beyond, 64 threads encoding 1 MiB replies at once took 192 MiB of a 256
+     * MiB heap.
      */
-    private static final int KEEP_MAX = 4 << 20;
+    private static final int KEEP_MAX = 256 << 10;
 
     private static final ThreadLocal<Scratch> MINE = ThreadLocal.withInitial(Scratch::new);
 
-    private final ByteBuf buf = Frame.HEAP.heapBuffer(1024);
+    private final ByteBuf buf = Frame.HEAP.heapBuffer(1024, KEEP_MAX);
     private ByteBuf lent; // buf while a frame is being encoded into it, else null
 
     static ByteBuf take(int initialCapacity) {
@@ -197,6 +215,12 @@ public final class FrameEncoder {
       return out;
     }
 
+    /** Whether {@code frame} is this thread's scratch buffer, grown as large as it may. */
+    static boolean isFull(ByteBuf frame) {
+      Scratch s = MINE.get();
+      return s.lent == frame && frame.capacity() == frame.maxCapacity();
+    }
+
     /** Returns true if {@code frame} was this thread's scratch buffer (now free again). */
     static boolean giveBack(ByteBuf frame) {
       Scratch s = MINE.get();
@@ -209,11 +233,7 @@ public final class FrameEncoder {
 
     private void free() {
       lent = null;
-      if (buf.capacity() > KEEP_MAX) {
-        MINE.remove(); // the next frame starts a small one; this one goes to the collector
-      } else {
-        buf.clear();
-      }
+      buf.clear();
     }
   }
 
