@@ -1,5 +1,6 @@
 package io.farcall.runtime.internal.transport;
 
+import com.google.common.base.Throwables;
 import com.google.protobuf.CodedOutputStream;
 import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.PeerShapes;
@@ -128,7 +129,7 @@ public final class FrameEncoder {
         try {
           bodyWriter.write(buf, peer);
         } catch (RuntimeException e) {
-          if (!Scratch.isFull(buf)) {
+          if (!Scratch.outgrown(buf, e)) {
             throw e;
           }
           // Too large for the scratch buffer: again, straight into pooled direct memory, so that
@@ -215,10 +216,12 @@ public final class FrameEncoder {
       return out;
     }
 
-    /** Whether {@code frame} is this thread's scratch buffer, grown as large as it may. */
-    static boolean isFull(ByteBuf frame) {
+    /** Whether {@code failure} is {@code frame}, this thread's scratch buffer, refusing to grow. */
+    static boolean outgrown(ByteBuf frame, RuntimeException failure) {
       Scratch s = MINE.get();
-      return s.lent == frame && frame.capacity() == frame.maxCapacity();
+      return s.lent == frame
+          && Throwables.getCausalChain(failure).stream()
+              .anyMatch(IndexOutOfBoundsException.class::isInstance);
     }
 
     /** Returns true if {@code frame} was this thread's scratch buffer (now free again). */

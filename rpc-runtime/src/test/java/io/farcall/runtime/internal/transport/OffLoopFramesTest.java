@@ -30,6 +30,40 @@ class OffLoopFramesTest {
   }
 
   @Test
+  void aFrameLargerThanTheScratchBufferIsEncodedWholeInDirectMemory() {
+    byte[] body = bytes(3 << 20, 5);
+    for (int round = 0; round < 2; round++) {
+      ByteBuf frame =
+          encoder.encodeOkResponse(
+              Frame.HEAP, 9, (b, peer) -> b.writeBytes(body), PeerShapes.UNKNOWN);
+      try {
+        assertThat(frame.isDirect()).isTrue();
+        assertThat(frame.readInt()).isEqualTo(frame.readableBytes());
+        Frame decoded = FrameDecoder.parse(frame);
+        try {
+          assertThat(decoded.requestId()).isEqualTo(9);
+          byte[] read = new byte[decoded.body().readableBytes()];
+          decoded.body().readBytes(read);
+          assertThat(read).isEqualTo(body);
+        } finally {
+          decoded.release();
+        }
+      } finally {
+        frame.release();
+      }
+    }
+    // The thread's scratch buffer is free again for the next, small, frame.
+    ByteBuf small =
+        encoder.encodeOkResponse(
+            Frame.HEAP, 1, (b, peer) -> b.writeBytes(bytes(10, 1)), PeerShapes.UNKNOWN);
+    try {
+      assertThat(small.hasArray()).isTrue();
+    } finally {
+      small.release();
+    }
+  }
+
+  @Test
   void aLargeFrameComesOutInPooledDirectMemoryAtItsExactSize() {
     byte[] body = bytes(100 * 1024, 3);
     ByteBuf frame =
