@@ -63,6 +63,48 @@ class FarcallSettingsTest {
   }
 
   @Test
+  void theLimitsAreSetByOptionAndBadValuesNameTheOption() {
+    FarcallSettings s =
+        Farcall.builder()
+            .option("maxmetadataentries", "8")
+            .option("frametimeout", "2s")
+            .option("maxpartialframebytes", "1m")
+            .option("maxqueuedbytes", "4m")
+            .option("highwatermark", "256k")
+            .option("maxqueuedbytestotal", "32m")
+            .option("maxdecodingbytes", "2m")
+            .option("maxhashcollisions", "16")
+            .settings();
+    var limits = s.connectionLimits();
+    assertThat(limits.maxMetadataEntries()).isEqualTo(8);
+    assertThat(limits.frameTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(limits.maxPartialFrameBytes()).isEqualTo(1 << 20);
+    assertThat(limits.highWaterMark()).isEqualTo(256 << 10);
+    assertThat(limits.lowWaterMark()).isEqualTo(128 << 10);
+    assertThat(limits.maxQueuedBytes()).isEqualTo(4 << 20);
+    assertThat(limits.maxQueuedBytesTotal()).isEqualTo(32 << 20);
+    assertThat(s.maxDecodingBytes()).isEqualTo(2 << 20);
+    assertThat(s.maxHashCollisions()).isEqualTo(16);
+    // Unset, the decoding budget follows the heap, with room for one frame of the largest size.
+    assertThat(Farcall.builder().settings().maxDecodingBytes())
+        .isEqualTo(Math.max(8 << 20, Runtime.getRuntime().maxMemory() / 32));
+    assertThatThrownBy(() -> Farcall.builder().option("frametimeout", "soon"))
+        .hasMessageContaining("option 'frametimeout'");
+    assertThatThrownBy(() -> Farcall.builder().option("highwatermark", "32m"))
+        .hasMessageContaining("option 'highwatermark'")
+        .hasMessageContaining("maxqueuedbytes");
+    assertThatThrownBy(() -> Farcall.builder().option("maxhashcollisions", "0"))
+        .hasMessageContaining("option 'maxhashcollisions'");
+  }
+
+  @Test
+  void everyOptionIsInTheReadmesTableOfAgentOptions() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+    assertThat(FarcallSettings.OPTION_NAMES.keySet())
+        .allSatisfy(name -> assertThat(readme).contains("| `" + name + "` |"));
+  }
+
+  @Test
   void anUnknownOptionIsRefusedWithTheKnownOnes() {
     assertThatThrownBy(() -> Farcall.builder().option("prot", "7000"))
         .isInstanceOf(IllegalArgumentException.class)

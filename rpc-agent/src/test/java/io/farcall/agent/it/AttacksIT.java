@@ -214,6 +214,7 @@ class AttacksIT {
     Header exploded = ask("open(acme.target.Target$Bomb)", bomb);
     assertThat(exploded.getStatus()).isEqualTo(Status.STATUS_INVALID_ARGUMENT);
     assertThat(exploded.getStatusMessage()).contains("boom");
+    assertThat(provider.output()).contains("refused a request whose arguments do not decode");
     // Deadlines of Long.MAX_VALUE, as time left and as an instant: served, not refused as passed.
     Socket s = connect();
     byte[] echo = HostileBodies.arguments(Target.class, new Object[] {"far"}, String.class);
@@ -261,6 +262,9 @@ class AttacksIT {
         "large sets: %d served, %d refused as overloaded, %d cut off while arriving%n",
         served, refused, cut);
     assertThat(served).isPositive();
+    if (refused > 0) {
+      assertThat(provider.output()).contains("held-bytes budget");
+    }
   }
 
   @Test

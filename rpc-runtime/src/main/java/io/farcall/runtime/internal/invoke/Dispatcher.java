@@ -1,7 +1,6 @@
 package io.farcall.runtime.internal.invoke;
 
 import com.google.common.math.LongMath;
-import com.google.common.util.concurrent.RateLimiter;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
@@ -54,10 +53,11 @@ public final class Dispatcher implements RequestHandler {
 
   private final long maxHeld;
 
-  /** At most one line every ten seconds about requests refused for {@link #maxHeld}. */
-  private final RateLimiter refusalLog = RateLimiter.create(0.1);
+  private final OccasionalLog heldBytesLog =
+      new OccasionalLog(log, "refused a request for the held-bytes budget");
 
-  private final AtomicLong refusedForBytes = new AtomicLong();
+  private final OccasionalLog undecodable =
+      new OccasionalLog(log, "refused a request whose arguments do not decode");
   private volatile boolean draining;
 
   /**
@@ -178,7 +178,8 @@ public final class Dispatcher implements RequestHandler {
     if (!hold(bodyBytes)) {
       admission.release();
       request.release();
-      String why = refusedForBytes(bodyBytes);
+      String why = heldBytesRefusal(bodyBytes);
+      heldBytesLog.warn(why + ", from " + conn.remoteAddress());
       if (!oneway) {
         replyStatus(conn, requestId, Status.STATUS_RESOURCE_EXHAUSTED, why);
       }
@@ -216,21 +217,15 @@ public final class Dispatcher implements RequestHandler {
     }
   }
 
-  /** Counts a request refused for the held-bytes budget, logs now and then, and says why. */
-  private String refusedForBytes(int bodyBytes) {
-    long refused = refusedForBytes.incrementAndGet();
-    String why =
-        "provider overloaded: it holds "
-            + held.get()
-            + " bytes of requests, and this one's "
-            + bodyBytes
-            + " would take it over the limit of "
-            + maxHeld
-            + " (setting maxdecodingbytes)";
-    if (refusalLog.tryAcquire()) {
-      log.warn("refused a request for the held-bytes budget ({} so far): {}", refused, why);
-    }
-    return why;
+  /** Why a request of {@code bodyBytes} was refused for the held-bytes budget. */
+  private String heldBytesRefusal(int bodyBytes) {
+    return "provider overloaded: it holds "
+        + held.get()
+        + " bytes of requests, and this one's "
+        + bodyBytes
+        + " would take it over the limit of "
+        + maxHeld
+        + " (setting maxdecodingbytes)";
   }
 
   /** Why a call on a connection whose consumer does not read its replies is refused. */
@@ -459,10 +454,10 @@ public final class Dispatcher implements RequestHandler {
       } catch (RuntimeException | Error e) {
         // An Error too (a constructor that throws one, say): the call did not run, the caller is
         // told so, and this thread goes on serving.
-        reply(
-            Status.STATUS_INVALID_ARGUMENT,
-            "cannot decode arguments: " + (e instanceof Error ? e.toString() : e.getMessage()),
-            null);
+        String why =
+            "cannot decode arguments: " + (e instanceof Error ? e.toString() : e.getMessage());
+        undecodable.warn(why + ", for " + method.descriptor() + " from " + conn.remoteAddress());
+        reply(Status.STATUS_INVALID_ARGUMENT, why, null);
         return false;
       } finally {
         request.release();
