@@ -6,9 +6,9 @@ import static io.farcall.runtime.testing.RawFrames.readFrameHeader;
 import static io.farcall.runtime.testing.RawFrames.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import acme.target.Target;
-import acme.target.Target.Bomb;
-import acme.target.Target.Health;
+import acme.attacked.Target;
+import acme.attacked.Target.Bomb;
+import acme.attacked.Target.Health;
 import io.farcall.agent.testing.Jvm;
 import io.farcall.agent.testing.JvmProcesses;
 import io.farcall.runtime.Farcall;
@@ -71,7 +71,7 @@ class AttacksIT {
             .agentOptions("registry=" + zk.connectString() + ",port=" + port)
             .jvmArg("-Xmx256m")
             .appClasspath()
-            .main("acme.target.TargetProvider")
+            .main("acme.attacked.TargetProvider")
             .start(jvms);
     provider.awaitLine(l -> l.equals("READY"), Duration.ofSeconds(60));
     address = new InetSocketAddress("127.0.0.1", port);
@@ -211,7 +211,7 @@ class AttacksIT {
     byte[] bomb = HostileBodies.arguments(Target.class, new Object[] {new Bomb(1)}, Bomb.class);
     assertThat(bomb[bomb.length - 1]).as("1, zigzag-encoded, last").isEqualTo((byte) 2);
     bomb[bomb.length - 1] = 1; // -1
-    Header exploded = ask("open(acme.target.Target$Bomb)", bomb);
+    Header exploded = ask("open(acme.attacked.Target$Bomb)", bomb);
     assertThat(exploded.getStatus()).isEqualTo(Status.STATUS_INVALID_ARGUMENT);
     assertThat(exploded.getStatusMessage()).contains("boom");
     assertThat(provider.output()).contains("refused a request whose arguments do not decode");
