@@ -320,13 +320,13 @@ public final class FarcallSettings {
     setters.put("highwatermark", (b, v) -> b.highWaterMark(parseSize("highwatermark", v)));
     names.put(
         "maxqueuedbytes",
-        "bytes waiting to be written to one peer beyond which its connection is closed (default"
-            + " 16m)");
+        "bytes waiting to be written to one peer beyond which a provider closes its connection, and"
+            + " a consumer refuses further requests to it (default 64m)");
     setters.put("maxqueuedbytes", (b, v) -> b.maxQueuedBytes(parseSize("maxqueuedbytes", v)));
     names.put(
         "maxqueuedbytestotal",
-        "bytes waiting to be written across all connections; beyond, backlogged connections are"
-            + " closed (default 64m)");
+        "bytes waiting to be written across all of a provider's connections; beyond, backlogged"
+            + " connections are closed (default 128m)");
     setters.put(
         "maxqueuedbytestotal",
         (b, v) -> b.maxQueuedBytesTotal(parseSize("maxqueuedbytestotal", v)));
@@ -604,8 +604,8 @@ public final class FarcallSettings {
 
     /**
      * Bytes waiting to be written to one peer above which its connection stops reading (default 1
-     * MiB); it reads again once they drain below half. On a provider, a consumer that does not read
-     * its replies sends no new calls meanwhile.
+     * MiB); it reads again once they drain below half. On a provider, the new requests of a
+     * consumer that does not read its replies wait in its socket meanwhile.
      */
     public Builder highWaterMark(int bytes) {
       int mark = (int) atLeast("highwatermark", bytes, 2);
@@ -622,8 +622,9 @@ public final class FarcallSettings {
     }
 
     /**
-     * Bytes waiting to be written to one peer beyond which its connection is closed (default 16
-     * MiB): a peer that does not read cannot make this side keep everything it sends it.
+     * Bytes waiting to be written to one peer (default 64 MiB) beyond which a provider closes the
+     * connection, since a consumer that does not read cannot make it keep everything it sends it;
+     * and a consumer refuses further requests to that provider before they are sent (retryably).
      */
     public Builder maxQueuedBytes(long bytes) {
       long max = atLeast("maxqueuedbytes", bytes, limits.highWaterMark());
@@ -632,8 +633,8 @@ public final class FarcallSettings {
     }
 
     /**
-     * Bytes waiting to be written across all connections (default 64 MiB); beyond, a connection
-     * backlogged past its high-water mark is closed at its next write.
+     * Bytes waiting to be written across all of a provider's connections (default 128 MiB); beyond,
+     * a connection backlogged past its high-water mark is closed at its next write.
      */
     public Builder maxQueuedBytesTotal(long bytes) {
       long max = atLeast("maxqueuedbytestotal", bytes, 1024);

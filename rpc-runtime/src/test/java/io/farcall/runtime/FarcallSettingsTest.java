@@ -90,7 +90,7 @@ class FarcallSettingsTest {
         .isEqualTo(Math.max(8 << 20, Runtime.getRuntime().maxMemory() / 32));
     assertThatThrownBy(() -> Farcall.builder().option("frametimeout", "soon"))
         .hasMessageContaining("option 'frametimeout'");
-    assertThatThrownBy(() -> Farcall.builder().option("highwatermark", "32m"))
+    assertThatThrownBy(() -> Farcall.builder().option("highwatermark", "100m"))
         .hasMessageContaining("option 'highwatermark'")
         .hasMessageContaining("maxqueuedbytes");
     assertThatThrownBy(() -> Farcall.builder().option("maxhashcollisions", "0"))

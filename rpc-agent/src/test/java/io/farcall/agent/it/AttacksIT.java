@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -122,18 +123,26 @@ class AttacksIT {
   }
 
   @AfterEach
-  void theProviderIsWell() throws Exception {
+  void theProviderIsWell(TestInfo test) throws Exception {
     try {
       for (Socket s : sockets) {
         s.close();
       }
       long okBefore = legitOk.get();
       // A normal call, answered within 2 s (the stub's deadline).
+      long asked = System.nanoTime();
       assertThat(target.echo("after")).isEqualTo("after");
+      long answeredMicros = (System.nanoTime() - asked) / 1_000;
       Health health = target.health();
       System.out.printf(
-          "heap after GC: before %d KiB, after %d KiB; legit calls ok %d, failed %d%n",
-          heapBefore >> 10, health.heapUsedAfterGc() >> 10, legitOk.get(), legitFailed.get());
+          "ATTACK %s: normal call answered in %d us; heap after GC %d KiB (before %d KiB);"
+              + " legit calls during it ok %d, failed %d%n",
+          test.getTestMethod().orElseThrow().getName(),
+          answeredMicros,
+          health.heapUsedAfterGc() >> 10,
+          heapBefore >> 10,
+          legitOk.get(),
+          legitFailed.get());
       assertThat(health.uncaught()).as("threads that died").isEmpty();
       assertThat(health.heapUsedAfterGc()).isLessThan(heapBefore + HEAP_SLACK);
       assertThat(provider.output()).doesNotContain("OutOfMemoryError");

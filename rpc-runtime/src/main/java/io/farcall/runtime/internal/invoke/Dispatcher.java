@@ -146,12 +146,6 @@ public final class Dispatcher implements RequestHandler {
       status = Status.STATUS_DEADLINE_EXCEEDED;
       refusal = "deadline passed before the call could start";
     }
-    if (refusal == null && !conn.isWritable()) {
-      // Read before the connection stopped reading: running it would add to what the consumer
-      // does not read.
-      status = Status.STATUS_RESOURCE_EXHAUSTED;
-      refusal = NOT_READING;
-    }
     if (refusal != null) {
       request.release();
       if (!oneway) {
@@ -227,11 +221,6 @@ public final class Dispatcher implements RequestHandler {
         + maxHeld
         + " (setting maxdecodingbytes)";
   }
-
-  /** Why a call on a connection whose consumer does not read its replies is refused. */
-  private static final String NOT_READING =
-      "provider overloaded: this connection's replies wait to be written, the consumer is not"
-          + " reading them (setting highwatermark)";
 
   /** How far wall clocks may disagree before the absolute deadline in a header is distrusted. */
   static final long CLOCK_SKEW_ALLOWANCE_MICROS = 250_000;
@@ -439,11 +428,6 @@ public final class Dispatcher implements RequestHandler {
         }
         if (!conn.isActive()) {
           return false; // the consumer is gone: nobody would get the reply
-        }
-        if (!conn.isWritable()) {
-          // Its replies pile up unread: running more calls would only add to them.
-          reply(Status.STATUS_RESOURCE_EXHAUSTED, NOT_READING, null);
-          return false;
         }
         args = codec.readArguments(request.body(), method.descriptor().parameterTypes());
         if (request.body().isReadable()) {

@@ -84,7 +84,7 @@ public final class ClientTransport implements AutoCloseable {
                 encoder,
                 shapes,
                 heartbeatInterval,
-                channel -> new WriteQueue(channel, limits, queued)));
+                channel -> new WriteQueue(channel, limits, queued, false)));
   }
 
   /** Throws {@link IllegalStateException} once the transport is closed. */

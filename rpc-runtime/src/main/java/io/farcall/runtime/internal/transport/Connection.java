@@ -291,9 +291,13 @@ public final class Connection {
       if (!f.isSuccess()) {
         ResponseListener l = link.pending.remove(id);
         if (l != null) {
+          // Refused before it was sent (too much waiting for this provider): it did not run.
+          boolean notSent = f.cause() instanceof WriteQueue.QueueFullException;
           l.onFailure(
               new ConnectionFailedException(
-                  "could not write to " + address() + ": " + f.cause(), false, f.cause()));
+                  "could not write to " + address() + ": " + f.cause().getMessage(),
+                  notSent,
+                  f.cause()));
         }
       }
     }

@@ -17,9 +17,10 @@ import java.time.Duration;
  *     a transport; the connection whose frame would take more is closed
  * @param highWaterMark bytes waiting to be written to one peer above which its connection stops
  *     reading (no new requests are read from it) until they drain below half of it
- * @param maxQueuedBytes bytes waiting to be written to one peer beyond which its connection is
- *     closed: a peer that does not read its replies cannot make this side keep them all
- * @param maxQueuedBytesTotal bytes waiting to be written across all connections of a transport;
+ * @param maxQueuedBytes bytes waiting to be written to one peer beyond which, on a provider, its
+ *     connection is closed (a consumer that does not read its replies cannot make it keep them
+ *     all), and on a consumer, requests are refused before they are sent (retryably)
+ * @param maxQueuedBytesTotal bytes waiting to be written across all connections of a provider;
  *     beyond it, a connection backlogged past its high-water mark is closed at its next write
  */
 public record ConnectionLimits(
@@ -44,8 +45,8 @@ public record ConnectionLimits(
           Duration.ofSeconds(10),
           64L << 20,
           1 << 20,
-          16L << 20,
-          64L << 20);
+          64L << 20,
+          128L << 20);
 
   public ConnectionLimits {
     if (maxHeaderSize < 256) {

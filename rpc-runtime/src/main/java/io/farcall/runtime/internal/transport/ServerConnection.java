@@ -65,14 +65,6 @@ public final class ServerConnection {
     return channel.isActive();
   }
 
-  /**
-   * False while more than the high-water mark waits to be written to the consumer: it is not
-   * reading its replies, and is not read from until they drain.
-   */
-  public boolean isWritable() {
-    return channel.isWritable();
-  }
-
   /** The consumer's address, for logs. */
   public String remoteAddress() {
     return String.valueOf(channel.remoteAddress());

@@ -88,7 +88,7 @@ public final class ServerTransport implements AutoCloseable {
                     channels.add(ch);
                     ServerConnection conn =
                         new ServerConnection(
-                            ch, encoder, shapes, new WriteQueue(ch, limits, queued));
+                            ch, encoder, shapes, new WriteQueue(ch, limits, queued, true));
                     ch.attr(CONNECTION).set(conn);
                     ch.pipeline()
                         .addLast(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))

@@ -47,6 +47,13 @@ final class WriteQueue {
   /** Set once the connection is being closed for holding too much. */
   private final AtomicBoolean cutOff = new AtomicBoolean();
 
+  /**
+   * Whether a connection over its limits is closed (a provider's, whose replies a consumer does not
+   * read), or only the frame that would take it over is refused (a consumer's, whose requests are
+   * its own callers' and come back to them as a retryable failure).
+   */
+  private final boolean closesWhenFull;
+
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable drainTask = this::drain;
 
@@ -72,8 +79,9 @@ final class WriteQueue {
     }
   }
 
-  WriteQueue(Channel channel, ConnectionLimits limits, MemoryBudget total) {
+  WriteQueue(Channel channel, ConnectionLimits limits, MemoryBudget total, boolean closesWhenFull) {
     this.channel = channel;
+    this.closesWhenFull = closesWhenFull;
     this.limits = limits;
     this.total = total;
     channel.closeFuture().addListener(f -> account());
@@ -177,7 +185,7 @@ final class WriteQueue {
     }
     reported = pending;
     long now = total.add(delta);
-    if (delta > 0 && total.over(now) && pending > limits.highWaterMark()) {
+    if (closesWhenFull && delta > 0 && total.over(now) && pending > limits.highWaterMark()) {
       cutOff(
           pending
               + " bytes wait to be written to it, past its high-water mark, and "
@@ -185,7 +193,10 @@ final class WriteQueue {
     }
   }
 
-  /** A frame that would take the connection past its limit: not queued, and the connection ends. */
+  /**
+   * A frame that would take the connection past its limit: not queued; its writer is told, and on a
+   * provider the connection ends.
+   */
   private void refuse(Pending p, long pending) {
     ReferenceCountUtil.release(p.frame);
     String why =
@@ -196,13 +207,23 @@ final class WriteQueue {
     ChannelFutureListener onFailure = p.onFailure();
     if (onFailure != null) {
       try {
-        onFailure.operationComplete(
-            channel.newFailedFuture(new IOException("connection closed: " + why)));
+        onFailure.operationComplete(channel.newFailedFuture(new QueueFullException(why)));
       } catch (Exception e) {
         log.debug("a write listener failed", e);
       }
     }
-    cutOff(why);
+    if (closesWhenFull) {
+      cutOff(why);
+    }
+  }
+
+  /** A frame was not written, and certainly not sent: its connection had too much waiting. */
+  static final class QueueFullException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    QueueFullException(String why) {
+      super("not sent: " + why);
+    }
   }
 
   private void cutOff(String why) {
