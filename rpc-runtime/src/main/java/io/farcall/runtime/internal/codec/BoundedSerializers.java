@@ -64,9 +64,18 @@ final class BoundedSerializers {
       if (target instanceof Set
           && !(target instanceof SortedSet)
           && HashFlood.worthChecking(size, BoundedInput.hashCollisionLimit(input))) {
-        return new Staged(target, capacity, BoundedInput.hashCollisionLimit(input));
+        return new Staged(
+            target, capacity, BoundedInput.hashCollisionLimit(input), type, ordersCollisions());
       }
       return target;
+    }
+
+    /**
+     * Whether the collection read keeps keys of one self-comparable class that share a hash code in
+     * order, as {@code HashMap}'s tree bins do (see {@link HashFlood}).
+     */
+    protected boolean ordersCollisions() {
+      return true;
     }
 
     /** The collection to read into, pre-sized to {@code capacity}. */
@@ -131,16 +140,20 @@ final class BoundedSerializers {
   private static final class Staged extends ArrayList<Object> {
     private final Collection<Object> target;
     private final int limit;
+    private final Class<?> type;
+    private final boolean ordered;
 
-    Staged(Collection<Object> target, int capacity, int limit) {
+    Staged(Collection<Object> target, int capacity, int limit, Class<?> type, boolean ordered) {
       super(capacity);
       this.target = target;
       this.limit = limit;
+      this.type = type;
+      this.ordered = ordered;
     }
 
     Collection<Object> fill() {
       Object[] elements = toArray();
-      HashFlood.check(elements, elements.length, limit, target.getClass());
+      HashFlood.check(elements, elements.length, limit, type, ordered);
       target.addAll(this);
       return target;
     }
@@ -158,9 +171,15 @@ final class BoundedSerializers {
       Map target = newMap(kryo, input, type, capacity);
       if (!(target instanceof SortedMap)
           && HashFlood.worthChecking(size, BoundedInput.hashCollisionLimit(input))) {
-        return new StagedMap(target, capacity, BoundedInput.hashCollisionLimit(input));
+        return new StagedMap(
+            target, capacity, BoundedInput.hashCollisionLimit(input), type, ordersCollisions());
       }
       return target;
+    }
+
+    /** As {@link BoundedCollectionSerializer#ordersCollisions}. */
+    protected boolean ordersCollisions() {
+      return true;
     }
 
     /** The map to read into, pre-sized to {@code capacity}. */
@@ -187,13 +206,17 @@ final class BoundedSerializers {
   private static final class StagedMap extends AbstractMap<Object, Object> {
     private final Map<Object, Object> target;
     private final int limit;
+    private final Class<?> type;
+    private final boolean ordered;
     private Object[] keys;
     private Object[] values;
     private int size;
 
-    StagedMap(Map<Object, Object> target, int capacity, int limit) {
+    StagedMap(Map<Object, Object> target, int capacity, int limit, Class<?> type, boolean ordered) {
       this.target = target;
       this.limit = limit;
+      this.type = type;
+      this.ordered = ordered;
       this.keys = new Object[Math.max(capacity, 16)];
       this.values = new Object[keys.length];
     }
@@ -215,7 +238,7 @@ final class BoundedSerializers {
     }
 
     Map<Object, Object> fill() {
-      HashFlood.check(keys, size, limit, target.getClass());
+      HashFlood.check(keys, size, limit, type, ordered);
       for (int i = 0; i < size; i++) {
         target.put(keys[i], values[i]);
       }
@@ -299,12 +322,30 @@ final class BoundedSerializers {
   static final class WrappingCollectionSerializer extends BoundedCollectionSerializer {
     private final IntFunction<Collection<Object>> backing;
     private final Function<Collection<Object>, Collection<Object>> wrap;
+    private final boolean ordersCollisions;
 
     WrappingCollectionSerializer(
         IntFunction<Collection<Object>> backing,
         Function<Collection<Object>, Collection<Object>> wrap) {
+      this(backing, wrap, true);
+    }
+
+    /**
+     * @param ordersCollisions false when what {@code wrap} makes probes a table of its own, as
+     *     {@code Set.of} does, where colliding keys cost as much whatever their class
+     */
+    WrappingCollectionSerializer(
+        IntFunction<Collection<Object>> backing,
+        Function<Collection<Object>, Collection<Object>> wrap,
+        boolean ordersCollisions) {
       this.backing = backing;
       this.wrap = wrap;
+      this.ordersCollisions = ordersCollisions;
+    }
+
+    @Override
+    protected boolean ordersCollisions() {
+      return ordersCollisions;
     }
 
     @Override
@@ -322,12 +363,20 @@ final class BoundedSerializers {
   static final class WrappingMapSerializer extends BoundedMapSerializer {
     private final IntFunction<Map<Object, Object>> backing;
     private final Function<Map<Object, Object>, Map<Object, Object>> wrap;
+    private final boolean ordersCollisions;
 
     WrappingMapSerializer(
         IntFunction<Map<Object, Object>> backing,
-        Function<Map<Object, Object>, Map<Object, Object>> wrap) {
+        Function<Map<Object, Object>, Map<Object, Object>> wrap,
+        boolean ordersCollisions) {
       this.backing = backing;
       this.wrap = wrap;
+      this.ordersCollisions = ordersCollisions;
+    }
+
+    @Override
+    protected boolean ordersCollisions() {
+      return ordersCollisions;
     }
 
     @Override
@@ -374,24 +423,24 @@ final class BoundedSerializers {
   }
 
   static WrappingMapSerializer unmodifiableMap() {
-    return new WrappingMapSerializer(LinkedHashMap::new, Collections::unmodifiableMap);
+    return new WrappingMapSerializer(LinkedHashMap::new, Collections::unmodifiableMap, true);
   }
 
   /**
    * For the classes behind {@code Set.of(..)}, as Kryo's own serializer writes them (no nulls, so
-   * no null marks). {@code Set.of} probes its own table, so its elements pass {@link HashFlood} as
-   * well, in the backing set.
+   * no null marks). {@code Set.of} probes a table of its own, with no tree for colliding keys, so
+   * its elements pass {@link HashFlood} whatever their class.
    */
   static WrappingCollectionSerializer immutableSet() {
     WrappingCollectionSerializer serializer =
-        new WrappingCollectionSerializer(HashSet::new, read -> Set.of(read.toArray()));
+        new WrappingCollectionSerializer(HashSet::new, read -> Set.of(read.toArray()), false);
     serializer.setElementsCanBeNull(false);
     return serializer;
   }
 
   /** For the classes behind {@code Map.of(..)}, as Kryo's own serializer writes them. */
   static WrappingMapSerializer immutableMap() {
-    WrappingMapSerializer serializer = new WrappingMapSerializer(HashMap::new, Map::copyOf);
+    WrappingMapSerializer serializer = new WrappingMapSerializer(HashMap::new, Map::copyOf, false);
     serializer.setKeysCanBeNull(false);
     serializer.setValuesCanBeNull(false);
     return serializer;

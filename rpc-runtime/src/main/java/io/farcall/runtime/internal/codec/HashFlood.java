@@ -12,8 +12,9 @@ import java.util.Arrays;
  * code, so a body of {@code n} keys sharing one hash costs {@code n²/2} comparisons: 118 KiB of
  * colliding {@code List<Integer>} keys took half a second of a provider thread. Keys of one class
  * that compares itself ({@code String}, boxed numbers, a record that is {@code Comparable} to
- * itself) are exempt: {@code HashMap} keeps them in a tree ordered by {@code compareTo}, so they
- * cost {@code log n} each.
+ * itself) are exempt where {@code HashMap} keeps them in a tree ordered by {@code compareTo}, so
+ * they cost {@code log n} each; not in {@code Set.of} and {@code Map.of}, which probe tables of
+ * their own.
  *
  * <p>The rule: on average, a key may share its hash code with at most {@code limit} others (the
  * codec's {@code maxhashcollisions}, default {@value #DEFAULT_LIMIT}). The work of putting the keys
@@ -53,9 +54,11 @@ final class HashFlood {
   /**
    * @param keys the keys at [0, count), nulls allowed (a hash map keeps null apart)
    * @param what the collection's class, for the message
+   * @param ordered whether the collection keeps colliding keys of one self-comparable class in
+   *     order (as {@code HashMap} does, and {@code Set.of} does not): then those are exempt
    * @throws BodyDecodingException if the keys collide more than {@code limit} allows
    */
-  static void check(Object[] keys, int count, int limit, Class<?> what) {
+  static void check(Object[] keys, int count, int limit, Class<?> what, boolean ordered) {
     if (!worthChecking(count, limit)) {
       return;
     }
@@ -78,7 +81,7 @@ final class HashFlood {
         end++;
       }
       int run = end - start;
-      if (run > 1 && !ordered(keys, byHash, start, end)) {
+      if (run > 1 && !(ordered && oneSelfComparableClass(keys, byHash, start, end))) {
         sharing += (long) run * (run - 1);
         if (run > worst) {
           worst = run;
@@ -106,7 +109,7 @@ final class HashFlood {
   }
 
   /** Whether the keys at [start, end) of {@code byHash} are of one self-comparable class. */
-  private static boolean ordered(Object[] keys, long[] byHash, int start, int end) {
+  private static boolean oneSelfComparableClass(Object[] keys, long[] byHash, int start, int end) {
     Class<?> type = keys[(int) byHash[start]].getClass();
     if (!SELF_COMPARABLE.get(type)) {
       return false;

@@ -215,6 +215,27 @@ class HostileSizesTest {
   }
 
   @Test
+  void collidingStringsAreAllowedInAHashSetButNotInASetOfWhichProbesLinearly() {
+    // "Aa" and "BB" hash alike, so every string of twelve such pairs has the same hash.
+    List<String> strings = new ArrayList<>(List.of(""));
+    for (int i = 0; i < 12; i++) {
+      List<String> longer = new ArrayList<>();
+      for (String prefix : strings) {
+        longer.add(prefix + "Aa");
+        longer.add(prefix + "BB");
+      }
+      strings = longer;
+    }
+    assertThat(strings.stream().mapToInt(String::hashCode).distinct().count()).isEqualTo(1);
+    Set<String> hashSet = new HashSet<>(strings);
+    assertThat(read(write(hashSet), Object.class)).isEqualTo(hashSet);
+    assertThatThrownBy(() -> read(write(Set.copyOf(strings)), Object.class))
+        .isExactlyInstanceOf(BodyDecodingException.class)
+        .hasMessageContaining("4096 keys")
+        .hasMessageContaining("collide");
+  }
+
+  @Test
   void realKeysWhoseHashesCollideSomewhatArriveWhole() {
     // A grid: a record's hash is 31x + y, so about 25 points share each hash code.
     Set<Point> grid = new HashSet<>();
