@@ -21,6 +21,7 @@ class DeadlinePropagationTest {
   static Farcall c;
   static Farcall caller;
   static Chain.BackImpl back = new Chain.BackImpl();
+  static Chain.MiddleImpl middle;
 
   @BeforeAll
   static void start() {
@@ -29,7 +30,8 @@ class DeadlinePropagationTest {
     b = Farcall.builder().registry(zk.connectString()).timeout(Duration.ofSeconds(30)).build();
     a = Farcall.builder().registry(zk.connectString()).timeout(Duration.ofSeconds(30)).build();
     c.export(back);
-    b.export(new Chain.MiddleImpl(b.stub(Chain.Back.class)));
+    middle = new Chain.MiddleImpl(b.stub(Chain.Back.class));
+    b.export(middle);
     a.export(new Chain.FrontImpl(a.stub(Chain.Middle.class)));
     caller =
         Farcall.builder().registry(zk.connectString()).timeout(Duration.ofMillis(1500)).build();
@@ -54,11 +56,13 @@ class DeadlinePropagationTest {
   void nothingRunsAfterTheDeadline() {
     Chain.Front front = caller.stub(Chain.Front.class);
     int before = back.executions.get();
+    int tried = middle.callsToBack.get();
     // B waits past the caller's deadline before it would call C.
     Throwable t = catchThrowable(() -> front.front(2_000));
     assertThat(t).isInstanceOf(DeadlineExceededException.class);
-    // Give B the time to finish its wait and try: its call to C must not reach C.
-    Awaits.sleep(1_000);
+    // Once B has finished its wait and tried, however late it runs: its call must not reach C.
+    Awaits.until(middle.callsToBack::get, n -> n > tried, Duration.ofSeconds(10));
+    assertThat(middle.callsToBack.get()).as("B tried to call C").isGreaterThan(tried);
     assertThat(back.executions.get()).isEqualTo(before);
   }
 }

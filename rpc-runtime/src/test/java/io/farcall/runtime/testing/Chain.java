@@ -43,6 +43,9 @@ public final class Chain {
   public static final class MiddleImpl implements Middle {
     private final Back back;
 
+    /** Calls to Back this side made (after its wait), whatever came of them. */
+    public final AtomicInteger callsToBack = new AtomicInteger();
+
     public MiddleImpl(Back back) {
       this.back = back;
     }
@@ -54,7 +57,11 @@ public final class Chain {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return back.remainingMicros();
+      try {
+        return back.remainingMicros();
+      } finally {
+        callsToBack.incrementAndGet();
+      }
     }
   }
 
