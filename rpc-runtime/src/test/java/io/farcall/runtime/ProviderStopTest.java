@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+/**
+ * A provider that stops under load deregisters before its close returns, and its consumers' calls
+ * go on at the other provider without one failing.
+ */
 class ProviderStopTest {
   @RegisterExtension static final ZooKeeperExtension zk = new ZooKeeperExtension();
 
@@ -50,10 +54,29 @@ class ProviderStopTest {
               }
             });
       }
-      Awaits.sleep(300);
+      // The load reaches both before A stops.
+      int aBefore = implA.calls.get();
+      int bBefore = implB.calls.get();
+      Awaits.until(
+          () -> implA.calls.get() > aBefore + 20 && implB.calls.get() > bBefore + 20,
+          reached -> reached,
+          Duration.ofSeconds(10));
+      assertThat(implA.calls.get()).as("calls A served under load").isGreaterThan(aBefore + 20);
+      int port = providerA.localAddress().getPort();
       providerA.close();
       int callsToAAfterClose = implA.calls.get();
-      Awaits.sleep(500);
+      // Closed means deregistered: the registry lists B alone, not only that calls fail over.
+      try (FarcallOps ops =
+          FarcallOps.connect(zk.connectString(), "/farcall", Duration.ofSeconds(5))) {
+        assertThat(ops.services().get(Greeter.class.getName()))
+            .extracting(FarcallOps.Provider::port)
+            .doesNotContain(port)
+            .hasSize(1);
+      }
+      // Calls under load keep succeeding after A is gone.
+      int okAtClose = ok.get();
+      Awaits.until(ok::get, n -> n > okAtClose + 100, Duration.ofSeconds(10));
+      assertThat(ok.get()).isGreaterThan(okAtClose + 100);
       ConcurrentHashMap<String, Integer> after = new ConcurrentHashMap<>();
       for (int i = 0; i < 20; i++) {
         after.merge(greeter.whoAmI(), 1, Integer::sum);
