@@ -3,8 +3,10 @@ package io.farcall.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farcall.DeadlineExceededException;
+import io.farcall.runtime.internal.invoke.ClientInvoker;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
+import io.farcall.runtime.testing.LogCapture;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -83,9 +86,21 @@ class FailoverTest {
       }
       assertThat(raw.getChildren().forPath(servicePath)).isEmpty();
 
-      for (int i = 0; i < 50; i++) {
-        assertThat(greeter.whoAmI()).isEqualTo("only");
-        Thread.sleep(10);
+      try (LogCapture log = LogCapture.of(ClientInvoker.class)) {
+        // Calls go on, and succeed, until the consumer has seen the empty list and said so.
+        boolean seen =
+            Awaits.until(
+                () -> {
+                  assertThat(greeter.whoAmI()).isEqualTo("only");
+                  return log.messages(Level.WARN).stream()
+                      .anyMatch(m -> m.contains("the registry lists no provider"));
+                },
+                s -> s,
+                Duration.ofSeconds(10));
+        assertThat(seen).as("the consumer saw the registry list no provider").isTrue();
+        for (int i = 0; i < 20; i++) {
+          assertThat(greeter.whoAmI()).isEqualTo("only");
+        }
       }
     }
   }
