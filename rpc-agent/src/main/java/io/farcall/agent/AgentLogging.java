@@ -1,7 +1,14 @@
 package io.farcall.agent;
 
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
 /**
  * Sets up the agent's logging before its first logger exists. The agent logs through its own,
@@ -16,22 +23,11 @@ final class AgentLogging {
   static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
   private static final String PREFIX = "org.apache.logging.log4j.simplelog.";
 
-  /**
-   * The loggers whose INFO lines a user wants to see: start-up, exports, the zero-config registry.
-   */
-  private static final List<String> FARCALL_LOGGERS =
-      List.of(
-          "io.farcall.agent.AgentRuntime",
-          "io.farcall.agent.FarcallAgent",
-          "io.farcall.agent.Hooks",
-          "io.farcall.agent.Instrumentations",
-          "io.farcall.runtime.Farcall",
-          "io.farcall.runtime.internal.discovery.Registry",
-          "io.farcall.runtime.internal.discovery.EmbeddedZooKeeper",
-          "io.farcall.runtime.internal.discovery.CachedDirectory",
-          "io.farcall.runtime.internal.invoke.Dispatcher",
-          "io.farcall.runtime.internal.transport.Connection",
-          "io.farcall.runtime.internal.transport.ServerTransport");
+  /** Where Farcall's own classes are: in the agent jar (or a build's class directory). */
+  private static final String FARCALL_PACKAGE = "io/farcall/";
+
+  /** Where the agent jar keeps its relocated libraries, which log at WARN and above only. */
+  private static final String SHADED_PACKAGE = "io/farcall/shaded/";
 
   private AgentLogging() {}
 
@@ -50,8 +46,44 @@ final class AgentLogging {
     setIfAbsent(PREFIX + "showdatetime", "true");
     setIfAbsent(PREFIX + "dateTimeFormat", "HH:mm:ss.SSS");
     setIfAbsent(PREFIX + "showShortLogname", "true");
-    for (String logger : FARCALL_LOGGERS) {
+    for (String logger : farcallClasses()) {
       setIfAbsent(PREFIX + logger + ".level", farcallLevel);
+    }
+  }
+
+  /**
+   * The names of all of Farcall's classes, each a possible logger name. The simple logger knows no
+   * logger hierarchy, so each needs its level set by name; a list written by hand missed most of
+   * them (ProviderHealth's "back in rotation", for one, never printed).
+   */
+  static List<String> farcallClasses() {
+    List<String> names = new ArrayList<>();
+    try {
+      Path source =
+          Path.of(AgentLogging.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (Files.isDirectory(source)) {
+        try (Stream<Path> files = Files.walk(source.resolve(FARCALL_PACKAGE))) {
+          files
+              .map(f -> source.relativize(f).toString().replace(java.io.File.separatorChar, '/'))
+              .forEach(entry -> addClass(entry, names));
+        }
+      } else {
+        try (JarFile jar = new JarFile(source.toFile())) {
+          jar.stream().forEach(entry -> addClass(entry.getName(), names));
+        }
+      }
+    } catch (IOException | URISyntaxException | RuntimeException e) {
+      // Logging stays at its defaults: WARN and above.
+    }
+    return names;
+  }
+
+  private static void addClass(String entry, List<String> names) {
+    if (entry.startsWith(FARCALL_PACKAGE)
+        && !entry.startsWith(SHADED_PACKAGE)
+        && entry.endsWith(".class")
+        && !entry.contains("$")) {
+      names.add(entry.substring(0, entry.length() - ".class".length()).replace('/', '.'));
     }
   }
 
