@@ -3,6 +3,7 @@ package io.farcall.runtime.testing;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.transport.ClientTransport;
+import io.farcall.runtime.internal.transport.Connection;
 import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.internal.transport.RequestHandler;
 import io.farcall.runtime.internal.transport.ResponseListener;
@@ -82,6 +83,23 @@ public final class LoopbackTransports implements BeforeEachCallback, AfterEachCa
     ServerTransport server = new ServerTransport(boss, group, config, handler, shapes);
     servers.add(server);
     return server.bind("127.0.0.1", port).getPort();
+  }
+
+  /**
+   * Sends a request with no body for method {@code m()} of service {@code s} on {@code c}; the
+   * future completes with the reply's header, or the failure.
+   */
+  public static CompletableFuture<Header> sendEmptyRequest(Connection c) {
+    CompletableFuture<Header> reply = new CompletableFuture<>();
+    c.send(
+        Header.newBuilder()
+            .setVersion(Frame.PROTOCOL_VERSION)
+            .setKind(io.farcall.runtime.internal.codec.proto.Kind.KIND_REQUEST)
+            .setService("s")
+            .setMethod("m()"),
+        null,
+        headerInto(reply));
+    return reply;
   }
 
   /** A listener that completes {@code reply} with the header of the response, or its failure. */

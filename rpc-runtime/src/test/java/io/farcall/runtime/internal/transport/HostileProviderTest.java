@@ -85,15 +85,7 @@ class HostileProviderTest {
   private Throwable callFails(int port) throws Exception {
     Connection c = net.client().connection("127.0.0.1", port);
     c.ready().get(5, TimeUnit.SECONDS);
-    CompletableFuture<Header> reply = new CompletableFuture<>();
-    c.send(
-        Header.newBuilder()
-            .setVersion(Frame.PROTOCOL_VERSION)
-            .setKind(Kind.KIND_REQUEST)
-            .setService("s")
-            .setMethod("m()"),
-        null,
-        LoopbackTransports.headerInto(reply));
+    CompletableFuture<Header> reply = LoopbackTransports.sendEmptyRequest(c);
     Throwable failure = catchThrowable(() -> reply.get(10, TimeUnit.SECONDS));
     assertThat(failure).isInstanceOf(ExecutionException.class);
     return failure.getCause();

@@ -52,15 +52,7 @@ class ReconnectTest {
     }
     assertThat(connected).as("reconnected within 10 s").isTrue();
 
-    CompletableFuture<Header> reply = new CompletableFuture<>();
-    c.send(
-        Header.newBuilder()
-            .setVersion(Frame.PROTOCOL_VERSION)
-            .setKind(Kind.KIND_REQUEST)
-            .setService("s")
-            .setMethod("m()"),
-        null,
-        LoopbackTransports.headerInto(reply));
+    CompletableFuture<Header> reply = LoopbackTransports.sendEmptyRequest(c);
     assertThat(reply.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(Status.STATUS_OK);
   }
 
