@@ -1,6 +1,6 @@
 package acme.faults;
 
-import io.farcall.runtime.CurrentCall;
+import io.farcall.CurrentCall;
 import java.time.Duration;
 
 /**

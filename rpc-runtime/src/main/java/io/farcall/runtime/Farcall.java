@@ -67,6 +67,7 @@ public final class Farcall implements AutoCloseable {
   private final ClientTransport clientTransport;
   private final ClientResources clientResources;
   private final Map<Class<?>, Object> stubs = new ConcurrentHashMap<>();
+  private final Interceptors interceptors;
 
   /**
    * The registration metadata key of the fingerprint of the provider's contract: its interface's
@@ -92,10 +93,12 @@ public final class Farcall implements AutoCloseable {
   private Dispatcher dispatcher;
   private ServerTransport server;
   private InetSocketAddress serverAddress;
-  private boolean closed;
+  /** Written under this object's lock; read without it, so that stub() never waits for export(). */
+  private volatile boolean closed;
 
   private Farcall(FarcallSettings settings) {
     this.settings = settings;
+    this.interceptors = new Interceptors(settings);
     this.codec = new BodyCodec(settings.allowedTypes());
     codec.hashCollisionLimit(settings.maxHashCollisions());
     this.registry =
@@ -170,6 +173,7 @@ public final class Farcall implements AutoCloseable {
    * provider of the service. The same stub is returned on every call; it is thread-safe.
    *
    * @throws IllegalArgumentException if {@code type} is not a public {@code @Remote} interface
+   * @throws IllegalStateException if an interceptor the settings name cannot be created
    */
   public <T> T stub(Class<T> type) {
     ensureOpen();
@@ -181,7 +185,11 @@ public final class Farcall implements AutoCloseable {
               allowNamedTypes(t.getClassLoader());
               codec.allowInterface(t);
               ClientInvoker invoker =
-                  new ClientInvoker(service, registry.directory(service.name()), clientResources);
+                  new ClientInvoker(
+                      service,
+                      registry.directory(service.name()),
+                      clientResources,
+                      interceptors.of(t.getClassLoader()).client());
               return StubFactory.newStub(invoker);
             }));
   }
@@ -192,6 +200,7 @@ public final class Farcall implements AutoCloseable {
    *
    * @return the names of the services now served by {@code impl}
    * @throws IllegalArgumentException if {@code impl} implements no {@code @Remote} interface
+   * @throws IllegalStateException if an interceptor the settings name cannot be created
    */
   public synchronized List<String> export(Object impl) {
     ensureOpen();
@@ -205,6 +214,8 @@ public final class Farcall implements AutoCloseable {
       services.add(ServiceDescriptor.of(t));
     }
     allowNamedTypes(impl.getClass().getClassLoader());
+    List<io.farcall.ServerInterceptor> serverInterceptors =
+        interceptors.of(impl.getClass().getClassLoader()).server();
     startServer();
     List<String> names = new ArrayList<>();
     for (ServiceDescriptor s : services) {
@@ -213,7 +224,7 @@ public final class Farcall implements AutoCloseable {
       if (previous == impl) {
         continue; // exported already (the agent loaded twice, say): one registration
       }
-      dispatcher.export(s, impl);
+      dispatcher.export(s, impl, serverInterceptors);
       if (previous != null) {
         log.info(
             "{} is now served by another instance of {}, in place of the one exported before",
@@ -307,7 +318,7 @@ public final class Farcall implements AutoCloseable {
     log.info("listening on {}", serverAddress);
   }
 
-  private synchronized void ensureOpen() {
+  private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("this Farcall runtime is closed");
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Status;
+import io.farcall.runtime.internal.discovery.ConnectString;
 import io.farcall.runtime.internal.discovery.EmbeddedZooKeeper;
 import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.Registry;
@@ -51,10 +52,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class FarcallOps implements AutoCloseable {
   /** How long {@link #connect} waits for ZooKeeper unless told otherwise. */
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = RegistryConfig.DEFAULT_CONNECT_TIMEOUT;
 
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
-  private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(15);
   private static final int MAX_FRAME_SIZE = 1 << 20;
   private static final int WARM_UP_HEARTBEATS = 1;
 
@@ -89,8 +89,9 @@ public final class FarcallOps implements AutoCloseable {
       throw new IllegalArgumentException("registry must not be blank");
     }
     RegistryConfig config =
-        new RegistryConfig(registry.trim(), basePath, SESSION_TIMEOUT, connectTimeout);
-    List<InetSocketAddress> servers = servers(config.connectString());
+        new RegistryConfig(
+            registry.trim(), basePath, RegistryConfig.DEFAULT_SESSION_TIMEOUT, connectTimeout);
+    List<InetSocketAddress> servers = ConnectString.parse(config.connectString()).servers();
     if (!servers.isEmpty() && servers.stream().noneMatch(FarcallOps::answers)) {
       throw new RegistryUnavailableException(
           config.connectString(), "nothing accepted a connection there", null);
@@ -274,31 +275,6 @@ public final class FarcallOps implements AutoCloseable {
   public void close() {
     registry.close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-  }
-
-  /** The servers of a connect string, or none if it does not parse (ZooKeeper then says why). */
-  static List<InetSocketAddress> servers(String connectString) {
-    int chroot = connectString.indexOf('/');
-    String hosts = chroot < 0 ? connectString : connectString.substring(0, chroot);
-    List<InetSocketAddress> servers = new ArrayList<>();
-    for (String part : hosts.split(",")) {
-      String hostPort = part.trim();
-      int colon = hostPort.lastIndexOf(':');
-      String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      try {
-        int port = colon < 0 ? 2181 : Integer.parseInt(hostPort.substring(colon + 1));
-        if (host.isEmpty() || port < 1 || port > 65535) {
-          return List.of();
-        }
-        servers.add(InetSocketAddress.createUnresolved(host, port));
-      } catch (NumberFormatException e) {
-        return List.of();
-      }
-    }
-    return servers;
   }
 
   private static boolean answers(InetSocketAddress server) {

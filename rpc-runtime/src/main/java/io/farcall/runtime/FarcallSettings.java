@@ -1,7 +1,12 @@
 package io.farcall.runtime;
 
+import io.farcall.ClientInterceptor;
+import io.farcall.Interceptor;
 import io.farcall.LoadBalance;
+import io.farcall.ServerInterceptor;
 import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.discovery.ConnectString;
+import io.farcall.runtime.internal.discovery.RegistryConfig;
 import io.farcall.runtime.internal.transport.ConnectionLimits;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -31,8 +36,13 @@ public final class FarcallSettings {
   public static final String ZERO_CONFIG_REGISTRY = "127.0.0.1:2181";
 
   private final String registry;
+
+  /** The host the builder was given, or null for the default. */
   private final String host;
-  private final String listenHost;
+
+  /** The advertised host, worked out when first asked (see {@link #defaultHost}); else null. */
+  private volatile String advertised;
+
   private final int port;
   private final Duration timeout;
   private final String basePath;
@@ -50,13 +60,15 @@ public final class FarcallSettings {
   private final Duration shutdownGrace;
   private final List<Class<?>> allowedTypes;
   private final List<String> allowedTypeNames;
+  private final List<ClientInterceptor> clientInterceptors;
+  private final List<ServerInterceptor> serverInterceptors;
+  private final List<String> interceptorNames;
   private final LoadBalance loadBalance;
   private final int weight;
 
   private FarcallSettings(Builder b) {
     this.registry = b.registry;
-    this.host = b.host != null ? b.host : defaultHost(b.registry);
-    this.listenHost = isLoopback(this.host) ? this.host : "0.0.0.0";
+    this.host = b.host;
     this.port = b.port;
     this.timeout = b.timeout;
     this.basePath = b.basePath;
@@ -75,6 +87,9 @@ public final class FarcallSettings {
     this.shutdownGrace = b.shutdownGrace;
     this.allowedTypes = List.copyOf(b.allowedTypes);
     this.allowedTypeNames = List.copyOf(b.allowedTypeNames);
+    this.clientInterceptors = List.copyOf(b.clientInterceptors);
+    this.serverInterceptors = List.copyOf(b.serverInterceptors);
+    this.interceptorNames = List.copyOf(b.interceptorNames);
     this.loadBalance = b.loadBalance;
     this.weight = b.weight;
   }
@@ -89,14 +104,26 @@ public final class FarcallSettings {
     return registry;
   }
 
-  /** The address advertised to consumers. */
+  /**
+   * The address advertised to consumers: the {@code host} setting, or by default loopback when the
+   * registry is local (zero-config included), so that a development setup never leaves the machine,
+   * and otherwise this machine's first site-local or public IPv4 address. The default is worked out
+   * when first asked (by the first export), not when the settings are read: an agent's start-up
+   * never walks the network interfaces.
+   */
   public String advertisedHost() {
-    return host;
+    String h = advertised;
+    if (h == null) {
+      h = host != null ? host : defaultHost(registry);
+      advertised = h;
+    }
+    return h;
   }
 
   /** The address the server binds: the advertised host if it is loopback, else all interfaces. */
   public String listenHost() {
-    return listenHost;
+    String h = advertisedHost();
+    return ConnectString.isLoopback(h) ? h : "0.0.0.0";
   }
 
   /** Listen port; 0 means any free port. */
@@ -201,6 +228,25 @@ public final class FarcallSettings {
     return allowedTypeNames;
   }
 
+  /** The client interceptors given to the builder, outermost first. */
+  public List<ClientInterceptor> clientInterceptors() {
+    return clientInterceptors;
+  }
+
+  /** The server interceptors given to the builder, outermost first. */
+  public List<ServerInterceptor> serverInterceptors() {
+    return serverInterceptors;
+  }
+
+  /**
+   * Interceptor classes by name (the {@code interceptors} option): each is created once with its
+   * public no-argument constructor, from the class loader of the first exported object's class or
+   * stub's interface, and runs after the builder's interceptors.
+   */
+  public List<String> interceptorNames() {
+    return interceptorNames;
+  }
+
   /** How calls pick a provider, for interfaces whose {@code @Remote} does not say. */
   public LoadBalance loadBalance() {
     return loadBalance;
@@ -216,7 +262,7 @@ public final class FarcallSettings {
     return "FarcallSettings{registry="
         + (registry == null ? "(zero-config " + ZERO_CONFIG_REGISTRY + ")" : registry)
         + ", host="
-        + host
+        + (host == null ? "(default)" : host)
         + ", port="
         + port
         + ", timeout="
@@ -226,12 +272,9 @@ public final class FarcallSettings {
         + "}";
   }
 
-  /**
-   * Loopback when the registry is local (zero-config included), so that a development setup never
-   * leaves the machine; otherwise this machine's first site-local or public address.
-   */
+  /** See {@link #advertisedHost()}. */
   private static String defaultHost(String registry) {
-    if (registry == null || isLoopbackConnectString(registry)) {
+    if (registry == null || ConnectString.parse(registry).isLoopback()) {
       return "127.0.0.1";
     }
     try {
@@ -251,121 +294,200 @@ public final class FarcallSettings {
     return "127.0.0.1";
   }
 
-  private static boolean isLoopbackConnectString(String connect) {
-    String hosts = connect.contains("/") ? connect.substring(0, connect.indexOf('/')) : connect;
-    for (String hp : hosts.split(",")) {
-      String h = hp.trim();
-      int colon = h.lastIndexOf(':');
-      if (colon > 0 && !h.endsWith("]")) {
-        h = h.substring(0, colon);
-      }
-      if (!isLoopback(h)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isLoopback(String host) {
-    return host.equals("localhost")
-        || host.startsWith("127.")
-        || host.equals("::1")
-        || host.equals("[::1]");
-  }
-
   /** The option names accepted by {@link Builder#option(String, String)}, with what they take. */
   public static final Map<String, String> OPTION_NAMES;
 
+  /**
+   * Each option's default as the README's tables show it, for options whose default is one value
+   * (not worked out from the machine or from other settings); derived from the defaults themselves.
+   */
+  static final Map<String, String> OPTION_DEFAULTS;
+
   private static final Map<String, BiConsumer<Builder, String>> OPTIONS;
 
+  /** The defaults: a builder nobody changed. */
+  private static final Builder DEFAULT = new Builder();
+
   static {
-    Map<String, String> names = new TreeMap<>();
-    Map<String, BiConsumer<Builder, String>> setters = new TreeMap<>();
-    names.put("registry", "ZooKeeper connect string, e.g. zk1:2181,zk2:2181");
-    setters.put("registry", Builder::registry);
-    names.put("host", "address advertised to consumers");
-    setters.put("host", Builder::host);
-    names.put("port", "listen port, 0-65535 (0 = any free port)");
-    setters.put("port", (b, v) -> b.port(parseInt("port", v)));
-    names.put("timeout", "default call timeout: milliseconds, or a number with ms, s or m");
-    setters.put("timeout", (b, v) -> b.timeout(parseDuration("timeout", v)));
-    names.put("basepath", "ZooKeeper path under which services register, e.g. /farcall");
-    setters.put("basepath", Builder::basePath);
-    names.put("maxframesize", "largest frame in bytes (a number, or with k or m suffix)");
-    setters.put("maxframesize", (b, v) -> b.maxFrameSize(parseSize("maxframesize", v)));
-    names.put(
+    Table t = new Table();
+    ConnectionLimits limits = ConnectionLimits.DEFAULTS;
+    t.add("registry", "ZooKeeper connect string, e.g. zk1:2181,zk2:2181", null, Builder::registry);
+    t.add("host", "address advertised to consumers", null, Builder::host);
+    t.add(
+        "port",
+        "listen port, 0-65535 (0 = any free port)",
+        Integer.toString(DEFAULT.port),
+        (b, v) -> b.port(parseInt("port", v)));
+    t.add(
+        "timeout",
+        "default call timeout: milliseconds, or a number with ms, s or m",
+        text(DEFAULT.timeout),
+        (b, v) -> b.timeout(parseDuration("timeout", v)));
+    t.add(
+        "basepath",
+        "ZooKeeper path under which services register, e.g. /farcall",
+        DEFAULT.basePath,
+        Builder::basePath);
+    t.add(
+        "maxframesize",
+        "largest frame in bytes (a number, or with k or m suffix)",
+        text(DEFAULT.maxFrameSize),
+        (b, v) -> b.maxFrameSize(parseSize("maxframesize", v)));
+    t.add(
         "maxheadersize",
-        "largest frame header, metadata included, in bytes (a number, or with k or m suffix;"
-            + " default 16k)");
-    setters.put("maxheadersize", (b, v) -> b.maxHeaderSize(parseSize("maxheadersize", v)));
-    names.put(
-        "maxmetadataentries", "most metadata entries one frame header may carry (default 64)");
-    setters.put(
-        "maxmetadataentries", (b, v) -> b.maxMetadataEntries(parseInt("maxmetadataentries", v)));
-    names.put(
+        "largest frame header, metadata included, in bytes (a number, or with k or m suffix)",
+        text(limits.maxHeaderSize()),
+        (b, v) -> b.maxHeaderSize(parseSize("maxheadersize", v)));
+    t.add(
+        "maxmetadataentries",
+        "most metadata entries one frame header may carry",
+        Integer.toString(limits.maxMetadataEntries()),
+        (b, v) -> b.maxMetadataEntries(parseInt("maxmetadataentries", v)));
+    t.add(
         "frametimeout",
-        "how long a frame may take to arrive once it started (default 10s); a peer that trickles"
-            + " one is cut off");
-    setters.put("frametimeout", (b, v) -> b.frameTimeout(parseDuration("frametimeout", v)));
-    names.put(
+        "how long a frame may take to arrive once it started; a peer that trickles one is cut off",
+        text(limits.frameTimeout()),
+        (b, v) -> b.frameTimeout(parseDuration("frametimeout", v)));
+    t.add(
         "maxpartialframebytes",
-        "memory frames still arriving may hold across all connections (default 64m)");
-    setters.put(
-        "maxpartialframebytes",
+        "memory frames still arriving may hold across all connections",
+        text(limits.maxPartialFrameBytes()),
         (b, v) -> b.maxPartialFrameBytes(parseSize("maxpartialframebytes", v)));
-    names.put(
+    t.add(
         "highwatermark",
         "bytes waiting to be written to one peer above which its connection stops reading until"
-            + " they drain below half (default 1m)");
-    setters.put("highwatermark", (b, v) -> b.highWaterMark(parseSize("highwatermark", v)));
-    names.put(
+            + " they drain below half",
+        text(limits.highWaterMark()),
+        (b, v) -> b.highWaterMark(parseSize("highwatermark", v)));
+    t.add(
         "maxqueuedbytes",
         "bytes waiting to be written to one peer beyond which a provider closes its connection, and"
-            + " a consumer refuses further requests to it (default 64m)");
-    setters.put("maxqueuedbytes", (b, v) -> b.maxQueuedBytes(parseSize("maxqueuedbytes", v)));
-    names.put(
+            + " a consumer refuses further requests to it",
+        text(limits.maxQueuedBytes()),
+        (b, v) -> b.maxQueuedBytes(parseSize("maxqueuedbytes", v)));
+    t.add(
         "maxqueuedbytestotal",
         "bytes waiting to be written across all of a provider's connections; beyond, backlogged"
-            + " connections are closed (default 128m)");
-    setters.put(
-        "maxqueuedbytestotal",
+            + " connections are closed",
+        text(limits.maxQueuedBytesTotal()),
         (b, v) -> b.maxQueuedBytesTotal(parseSize("maxqueuedbytestotal", v)));
-    names.put(
+    t.add(
         "maxdecodingbytes",
         "bytes of request bodies a provider holds at once, until their calls end; more is refused"
-            + " as overloaded (default a thirty-second of the heap, at least maxframesize)");
-    setters.put("maxdecodingbytes", (b, v) -> b.maxDecodingBytes(parseSize("maxdecodingbytes", v)));
-    names.put(
+            + " as overloaded (default a thirty-second of the heap, at least maxframesize)",
+        null,
+        (b, v) -> b.maxDecodingBytes(parseSize("maxdecodingbytes", v)));
+    t.add(
         "maxhashcollisions",
         "how many other keys of one hash set or map a key may share its hash code with, on"
-            + " average (default 64); more is refused as a hash flood");
-    setters.put(
-        "maxhashcollisions", (b, v) -> b.maxHashCollisions(parseInt("maxhashcollisions", v)));
-    names.put("threads", "provider executor threads, at least 1");
-    setters.put("threads", (b, v) -> b.executorThreads(parseInt("threads", v)));
-    names.put("queue", "provider executor queue length, at least 0");
-    setters.put("queue", (b, v) -> b.executorQueue(parseInt("queue", v)));
-    names.put(
+            + " average; more is refused as a hash flood",
+        Integer.toString(DEFAULT.maxHashCollisions),
+        (b, v) -> b.maxHashCollisions(parseInt("maxhashcollisions", v)));
+    t.add(
+        "threads",
+        "provider executor threads, at least 1",
+        Integer.toString(DEFAULT.executorThreads),
+        (b, v) -> b.executorThreads(parseInt("threads", v)));
+    t.add(
+        "queue",
+        "provider executor queue length, at least 0",
+        Integer.toString(DEFAULT.executorQueue),
+        (b, v) -> b.executorQueue(parseInt("queue", v)));
+    t.add(
+        "iothreads",
+        "network threads, at least 1 (default the number of processors, at least 2)",
+        null,
+        (b, v) -> b.ioThreads(parseInt("iothreads", v)));
+    t.add(
+        "callbackthreads",
+        "threads that complete the futures of asynchronous calls, at least 1 (default the number"
+            + " of processors, at least 2)",
+        null,
+        (b, v) -> b.callbackThreads(parseInt("callbackthreads", v)));
+    t.add(
+        "heartbeat",
+        "how often an idle connection sends a heartbeat; a peer silent for three intervals is"
+            + " disconnected",
+        text(DEFAULT.heartbeatInterval),
+        (b, v) -> b.heartbeatInterval(parseDuration("heartbeat", v)));
+    t.add(
+        "shutdowngrace",
+        "how long shutting down lets calls in flight finish",
+        text(DEFAULT.shutdownGrace),
+        (b, v) -> b.shutdownGrace(parseDuration("shutdowngrace", v)));
+    t.add(
         "sessiontimeout",
-        "ZooKeeper session timeout (default 30s): how long a provider that vanished stays listed");
-    setters.put("sessiontimeout", (b, v) -> b.sessionTimeout(parseDuration("sessiontimeout", v)));
-    names.put(
+        "ZooKeeper session timeout: how long a provider that vanished stays listed",
+        text(DEFAULT.sessionTimeout),
+        (b, v) -> b.sessionTimeout(parseDuration("sessiontimeout", v)));
+    t.add(
         "connecttimeout",
-        "how long to wait for a connection to ZooKeeper or a provider (default 3s)");
-    setters.put("connecttimeout", (b, v) -> b.connectTimeout(parseDuration("connecttimeout", v)));
-    names.put(
+        "how long to wait for a connection to ZooKeeper or a provider",
+        text(DEFAULT.connectTimeout),
+        (b, v) -> b.connectTimeout(parseDuration("connecttimeout", v)));
+    t.add(
         "loadbalance",
-        "how calls pick a provider: least_loaded (default), round_robin, random, consistent_hash");
-    setters.put("loadbalance", (b, v) -> b.loadBalance(parseLoadBalance(v)));
-    names.put("weight", "this provider's share of calls relative to others, 1-1000 (default 10)");
-    setters.put("weight", (b, v) -> b.weight(parseInt("weight", v)));
-    names.put(
+        "how calls pick a provider: least_loaded, round_robin, random, consistent_hash",
+        DEFAULT.loadBalance.name().toLowerCase(Locale.ROOT),
+        (b, v) -> b.loadBalance(parseLoadBalance(v)));
+    t.add(
+        "weight",
+        "this provider's share of calls relative to others, 1-1000",
+        Integer.toString(DEFAULT.weight),
+        (b, v) -> b.weight(parseInt("weight", v)));
+    t.add(
         "allowtypes",
         "classes that may travel besides those the @Remote interfaces name, comma-separated;"
-            + " acme.model.* names every class of a package");
-    setters.put("allowtypes", (b, v) -> b.allowTypes(parseTypeNames(v)));
-    OPTION_NAMES = Collections.unmodifiableMap(names);
-    OPTIONS = Collections.unmodifiableMap(setters);
+            + " acme.model.* names every class of a package",
+        null,
+        (b, v) -> b.allowTypes(parseTypeNames(v)));
+    t.add(
+        "interceptors",
+        "client and server interceptor classes, comma-separated, outermost first; each has a"
+            + " public no-argument constructor",
+        null,
+        (b, v) -> b.interceptors(parseClassNames(v)));
+    OPTION_NAMES = Collections.unmodifiableMap(t.names);
+    OPTION_DEFAULTS = Collections.unmodifiableMap(t.defaults);
+    OPTIONS = Collections.unmodifiableMap(t.setters);
+  }
+
+  /** The option table as it is built: one {@link #add} per option, its one source. */
+  private static final class Table {
+    final Map<String, String> names = new TreeMap<>();
+    final Map<String, String> defaults = new TreeMap<>();
+    final Map<String, BiConsumer<Builder, String>> setters = new TreeMap<>();
+
+    /**
+     * @param defaultText the default as the README shows it, or null when it is worked out (the
+     *     description then says how)
+     */
+    void add(
+        String name, String description, String defaultText, BiConsumer<Builder, String> setter) {
+      names.put(
+          name, defaultText == null ? description : description + " (default " + defaultText + ")");
+      if (defaultText != null) {
+        defaults.put(name, defaultText);
+      }
+      setters.put(name, setter);
+    }
+  }
+
+  /** A duration as options take it: {@code 500ms}, {@code 3s}, {@code 1m}. */
+  static String text(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 60_000 == 0) {
+      return ms / 60_000 + "m";
+    }
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
+
+  /** A size as options take it: {@code 16k}, {@code 8m}, or bytes. */
+  static String text(long bytes) {
+    if (bytes % (1024 * 1024) == 0) {
+      return bytes / (1024 * 1024) + "m";
+    }
+    return bytes % 1024 == 0 ? bytes / 1024 + "k" : Long.toString(bytes);
   }
 
   private static int parseInt(String key, String value) {
@@ -396,6 +518,19 @@ public final class FarcallSettings {
             "option 'allowtypes': '"
                 + name
                 + "' is not a class name (acme.model.Coupon) or a package (acme.model.*)");
+      }
+      names.add(name);
+    }
+    return names.toArray(new String[0]);
+  }
+
+  private static String[] parseClassNames(String value) {
+    List<String> names = new ArrayList<>();
+    for (String part : value.split(",")) {
+      String name = part.trim();
+      if (name.endsWith(".*") || !TYPE_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "option 'interceptors': '" + name + "' is not a class name (acme.ops.Timing)");
       }
       names.add(name);
     }
@@ -474,7 +609,7 @@ public final class FarcallSettings {
     private String host;
     private int port = 0;
     private Duration timeout = Duration.ofSeconds(5);
-    private String basePath = "/farcall";
+    private String basePath = RegistryConfig.DEFAULT_BASE_PATH;
     private int maxFrameSize = 8 * 1024 * 1024;
     private ConnectionLimits limits = ConnectionLimits.DEFAULTS;
     private int maxHashCollisions = BodyCodec.DEFAULT_HASH_COLLISION_LIMIT;
@@ -483,12 +618,15 @@ public final class FarcallSettings {
     private int executorThreads = 64;
     private int executorQueue = 256;
     private int callbackThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    private Duration connectTimeout = Duration.ofSeconds(3);
-    private Duration sessionTimeout = Duration.ofSeconds(30);
+    private Duration connectTimeout = RegistryConfig.DEFAULT_CONNECT_TIMEOUT;
+    private Duration sessionTimeout = RegistryConfig.DEFAULT_SESSION_TIMEOUT;
     private Duration heartbeatInterval = Duration.ofSeconds(10);
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private Set<Class<?>> allowedTypes = new java.util.LinkedHashSet<>();
     private Set<String> allowedTypeNames = new java.util.LinkedHashSet<>();
+    private final List<ClientInterceptor> clientInterceptors = new ArrayList<>();
+    private final List<ServerInterceptor> serverInterceptors = new ArrayList<>();
+    private final List<String> interceptorNames = new ArrayList<>();
     private LoadBalance loadBalance = LoadBalance.LEAST_LOADED;
     private int weight = 10;
 
@@ -501,6 +639,13 @@ public final class FarcallSettings {
     public Builder registry(String connectString) {
       if (connectString != null && connectString.isBlank()) {
         throw new IllegalArgumentException("option 'registry': must not be blank");
+      }
+      if (connectString != null) {
+        try {
+          ConnectString.parse(connectString);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("option 'registry': " + e.getMessage(), e);
+        }
       }
       this.registry = connectString == null ? null : connectString.trim();
       return this;
@@ -747,6 +892,40 @@ public final class FarcallSettings {
      */
     public Builder allowTypes(String... names) {
       this.allowedTypeNames.addAll(List.of(names));
+      return this;
+    }
+
+    /**
+     * Adds an interceptor: a {@link ClientInterceptor} (every call a stub of this runtime makes
+     * goes through it), a {@link ServerInterceptor} (every call it serves does), or one object that
+     * is both. Each side runs its interceptors in the order added, the first outermost.
+     *
+     * @throws IllegalArgumentException if it is neither
+     */
+    public Builder intercept(Interceptor interceptor) {
+      java.util.Objects.requireNonNull(interceptor, "interceptor");
+      if (!(interceptor instanceof ClientInterceptor)
+          && !(interceptor instanceof ServerInterceptor)) {
+        throw new IllegalArgumentException(
+            interceptor.getClass().getName()
+                + " implements neither ClientInterceptor nor ServerInterceptor");
+      }
+      if (interceptor instanceof ClientInterceptor c) {
+        clientInterceptors.add(c);
+      }
+      if (interceptor instanceof ServerInterceptor s) {
+        serverInterceptors.add(s);
+      }
+      return this;
+    }
+
+    /**
+     * Adds interceptor classes by name, as the {@code interceptors} option does: each must
+     * implement {@link ClientInterceptor}, {@link ServerInterceptor} or both, and have a public
+     * no-argument constructor. They run after the interceptors added as objects.
+     */
+    public Builder interceptors(String... classNames) {
+      interceptorNames.addAll(List.of(classNames));
       return this;
     }
 

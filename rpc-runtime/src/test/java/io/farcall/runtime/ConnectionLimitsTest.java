@@ -9,10 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.HostileBodies;
 import io.farcall.runtime.internal.codec.proto.Header;
+import io.farcall.runtime.internal.codec.proto.Status;
 import io.farcall.runtime.internal.transport.ConnectionLimits;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
 import io.farcall.runtime.testing.LogCapture;
+import io.farcall.runtime.testing.RawFrames;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -79,9 +81,10 @@ class ConnectionLimitsTest {
   }
 
   @Test
-  void aHeaderWithMoreMetadataEntriesThanAllowedClosesItsConnection() throws IOException {
+  void aRequestWithMoreMetadataEntriesThanAllowedIsRefusedAloneAndItsConnectionServesOn()
+      throws IOException {
     start(b -> b.maxMetadataEntries(8));
-    Header.Builder many = request(Greeter.class.getName(), "whoAmI()");
+    Header.Builder many = request(Greeter.class.getName(), "whoAmI()").setRequestId(1);
     for (int i = 0; i < 9; i++) {
       many.putMetadata("k" + i, "v");
     }
@@ -89,10 +92,44 @@ class ConnectionLimitsTest {
             LogCapture.of(io.farcall.runtime.internal.transport.ServerTransport.class);
         Socket s = connect()) {
       s.getOutputStream().write(frame(many.build().toByteArray(), new byte[0]));
-      assertClosedByPeer(s);
+      Header refused = readReply(s);
+      assertThat(refused.getRequestId()).isEqualTo(1);
+      assertThat(refused.getStatus()).isEqualTo(Status.STATUS_INVALID_ARGUMENT);
+      assertThat(refused.getStatusMessage()).contains("9 metadata entries", "maxmetadataentries");
       assertThat(log.messages(Level.WARN))
           .anyMatch(m -> m.contains("9 metadata entries") && m.contains("maxmetadataentries"));
+
+      s.getOutputStream()
+          .write(
+              frame(
+                  request(Greeter.class.getName(), "whoAmI()")
+                      .setRequestId(2)
+                      .build()
+                      .toByteArray(),
+                  HostileBodies.arguments(Greeter.class, new Object[0])));
+      Header served = readReply(s);
+      assertThat(served.getRequestId()).isEqualTo(2);
+      assertThat(served.getStatus()).as(served.getStatusMessage()).isEqualTo(Status.STATUS_OK);
     }
+  }
+
+  @Test
+  void aRequestWithAHeaderOverTheLimitIsRefusedUnparsed() throws IOException {
+    start(b -> b.maxHeaderSize(1024));
+    Header.Builder big = request(Greeter.class.getName(), "whoAmI()").setRequestId(7);
+    big.putMetadata("big", "x".repeat(2000));
+    try (Socket s = connect()) {
+      s.getOutputStream().write(frame(big.build().toByteArray(), new byte[0]));
+      Header refused = readReply(s);
+      assertThat(refused.getRequestId()).isEqualTo(7);
+      assertThat(refused.getStatus()).isEqualTo(Status.STATUS_INVALID_ARGUMENT);
+      assertThat(refused.getStatusMessage()).contains("maxheadersize");
+    }
+  }
+
+  /** The next reply's header (the provider's hello skipped). */
+  private static Header readReply(Socket s) throws IOException {
+    return RawFrames.readFrameHeader(s.getInputStream());
   }
 
   @Test

@@ -159,17 +159,6 @@ class FarcallOpsTest {
   }
 
   @Test
-  void connectStringsAreSplitIntoServers() {
-    assertThat(FarcallOps.servers("zk1:2181,zk2:2182/app"))
-        .extracting(a -> a.getHostString() + ":" + a.getPort())
-        .containsExactly("zk1:2181", "zk2:2182");
-    assertThat(FarcallOps.servers("[::1]:2181"))
-        .extracting(a -> a.getHostString() + ":" + a.getPort())
-        .containsExactly("::1:2181");
-    assertThat(FarcallOps.servers("zk1:notaport")).isEmpty();
-  }
-
-  @Test
   void aLocalZooKeeperServesRegistrationsAndRefusesATakenPort() throws Exception {
     int port = freePort();
     try (FarcallOps.LocalZooKeeper server =

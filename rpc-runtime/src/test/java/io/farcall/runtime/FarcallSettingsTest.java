@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FarcallSettingsTest {
@@ -102,6 +103,34 @@ class FarcallSettingsTest {
     String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
     assertThat(FarcallSettings.OPTION_NAMES.keySet())
         .allSatisfy(name -> assertThat(readme).contains("| `" + name + "` |"));
+  }
+
+  @Test
+  void everyDefaultTheReadmeShowsIsTheSettingsOwn() throws Exception {
+    List<String> rows =
+        java.nio.file.Files.readAllLines(java.nio.file.Path.of("..", "README.md")).stream()
+            .filter(l -> l.startsWith("|"))
+            .toList();
+    assertThat(FarcallSettings.OPTION_DEFAULTS).isNotEmpty();
+    FarcallSettings.OPTION_DEFAULTS.forEach(
+        (name, value) -> {
+          List<String> cells =
+              rows.stream()
+                  .map(r -> List.of(r.split("\\|")))
+                  .filter(c -> c.stream().anyMatch(x -> x.trim().equals("`" + name + "`")))
+                  .map(
+                      c ->
+                          c.get(
+                              c.stream().map(String::trim).toList().indexOf("`" + name + "`") + 1))
+                  .toList();
+          assertThat(cells).as("README rows of option %s", name).isNotEmpty();
+          assertThat(cells)
+              .as("the default the README shows for %s", name)
+              .allSatisfy(
+                  cell ->
+                      assertThat(cell.trim().toLowerCase(java.util.Locale.ROOT))
+                          .startsWith("`" + value + "`"));
+        });
   }
 
   @Test

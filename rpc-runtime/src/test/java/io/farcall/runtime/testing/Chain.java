@@ -1,7 +1,7 @@
 package io.farcall.runtime.testing;
 
+import io.farcall.CurrentCall;
 import io.farcall.Remote;
-import io.farcall.runtime.CurrentCall;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 

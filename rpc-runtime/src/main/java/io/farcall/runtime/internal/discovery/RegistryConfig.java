@@ -2,10 +2,8 @@ package io.farcall.runtime.internal.discovery;
 
 import static java.util.Objects.requireNonNull;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.zookeeper.client.ConnectStringParser;
 
 /**
  * How a {@link Registry} reaches ZooKeeper.
@@ -33,8 +31,18 @@ public record RegistryConfig(
     Path cacheDirectory) {
 
   public static final String DEFAULT_BASE_PATH = "/farcall";
-  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(15);
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * The default session timeout, here and in every setting derived from it ({@code
+   * sessiontimeout}).
+   */
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * The default connect timeout, here and in every setting derived from it ({@code
+   * connecttimeout}).
+   */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
   public RegistryConfig {
     requireNonNull(basePath, "basePath");
@@ -48,7 +56,7 @@ public record RegistryConfig(
     checkMillis("connectTimeout", connectTimeout);
     connectString = connectString == null || connectString.isBlank() ? null : connectString.trim();
     if (connectString != null) {
-      checkConnectString(connectString);
+      ConnectString.parse(connectString);
     }
   }
 
@@ -58,7 +66,7 @@ public record RegistryConfig(
     this(connectString, basePath, sessionTimeout, connectTimeout, null);
   }
 
-  /** Zero-config, base path {@code /farcall}, 15 s session timeout, 10 s connect timeout. */
+  /** Zero-config, and the default base path, session timeout and connect timeout. */
   public static RegistryConfig defaults() {
     return new RegistryConfig(
         null, DEFAULT_BASE_PATH, DEFAULT_SESSION_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, null);
@@ -104,35 +112,6 @@ public record RegistryConfig(
     if (value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           name + " must be positive and fit in int millis: " + value);
-    }
-  }
-
-  /**
-   * Parses the connect string as the ZooKeeper client will: a registry that starts while ZooKeeper
-   * is down would otherwise retry a string that can never work, forever and quietly.
-   */
-  private static void checkConnectString(String connectString) {
-    String why = null;
-    try {
-      var servers = new ConnectStringParser(connectString).getServerAddresses();
-      if (servers.isEmpty()) {
-        why = "no server";
-      }
-      for (InetSocketAddress server : servers) {
-        String host = server.getHostString();
-        if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
-          why = "bad host '" + host + "'";
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      why = e.getMessage();
-    }
-    if (why != null) {
-      throw new IllegalArgumentException(
-          "Not a ZooKeeper connect string (host:port[,host:port...][/chroot]): '"
-              + connectString
-              + "': "
-              + why);
     }
   }
 }

@@ -1,7 +1,11 @@
 package io.farcall.runtime.internal.invoke;
 
+import io.farcall.CallStatus;
+import io.farcall.ClientInterceptor;
 import io.farcall.ConnectionFailedException;
 import io.farcall.DeadlineExceededException;
+import io.farcall.InvalidCallException;
+import io.farcall.Metadata;
 import io.farcall.NoProviderException;
 import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.PeerShapes;
@@ -23,26 +27,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One remote call, from its first attempt to its outcome. The steps a call goes through are all
- * here, in order:
+ * One remote call, from its first interceptor to its outcome; it is also the chain its interceptors
+ * proceed through ({@link #proceed}), and what they see of the call. The whole path of a call is
+ * {@link #proceed}, read top to bottom:
  *
  * <ol>
- *   <li>{@link #start}: arm the deadline timer (asynchronous calls; a synchronous caller waits in
- *       {@link #await} until the deadline), count the call in the retry budget, make the first
- *       attempt;
- *   <li>{@link #attempt}: pick a live provider not tried yet (ejected providers left out, then the
- *       load balancer), get its shared connection ready;
- *   <li>{@link Attempt#send}: encode header and arguments, write the frame;
- *   <li>{@link Attempt#onResponse}: map the reply's status to a value or an exception (a
- *       synchronous call's value is decoded on the caller's thread, in {@link #await});
- *   <li>{@link #retryOrFail}: another provider is tried when the request certainly did not run (not
- *       written, provider overloaded or shutting down), or after it may have been written only for
+ *   <li>the service's {@link ClientInterceptor}s, in the order registered, each on the calling
+ *       thread;
+ *   <li>the deadline: an asynchronous call arms its timer ({@link #onDeadline}); a synchronous
+ *       caller waits in {@link #await} until the deadline at most;
+ *   <li>failover and retry: {@link #attempt} picks a provider not tried yet, and {@link
+ *       #retryOrFail} moves to another when the request certainly did not run (not written,
+ *       provider overloaded or shutting down), or after it may have been written only for
  *       {@code @Idempotent} methods; always within the deadline and the retry budget;
- *   <li>{@link #onDeadline}: fail with {@link DeadlineExceededException} and tell the provider to
- *       cancel.
+ *   <li>load balancing: {@link #pick} leaves ejected providers out, then asks the balancer;
+ *   <li>transport: {@link Attempt#send} encodes header and arguments and writes the frame on the
+ *       provider's shared connection; {@link Attempt#onResponse} maps the reply's status to a value
+ *       or an exception (a synchronous call's value is decoded on the caller's thread).
  * </ol>
+ *
+ * <p>Every interceptor whose {@code intercept} ran hears {@code onEnd} once the application's
+ * outcome is known ({@link #ended}).
  */
-final class ClientCall {
+final class ClientCall extends InterceptedCall implements ClientInterceptor.Chain {
   private static final VarHandle OUTCOME;
   private static final VarHandle ENDED;
 
@@ -59,8 +66,8 @@ final class ClientCall {
   /** The outcome of a call whose value is null. */
   private static final Object NULL = new Object();
 
-  /** The outcome of a call that failed. */
-  private record Failed(Throwable error) {}
+  /** The outcome of a call that failed; {@code application}: with the provider's exception. */
+  private record Failed(Throwable error, boolean application) {}
 
   /** The outcome of a synchronous call that got a reply: the caller decodes it (see await). */
   private record Reply(Attempt attempt, Frame frame) {}
@@ -69,6 +76,7 @@ final class ClientCall {
   private final MethodDescriptor method;
   private final Object[] args;
   private final long deadlineNanos;
+  private final ClientInterceptor[] interceptors;
 
   /**
    * Asynchronous calls only: completed with the outcome. A synchronous call has none; its caller
@@ -77,8 +85,8 @@ final class ClientCall {
    */
   private final CompletableFuture<Object> result;
 
-  /** Synchronous calls only: the thread waiting in {@link #await}. */
-  private final Thread caller;
+  /** Synchronous calls only: the thread waiting in {@link #await}; set before the first send. */
+  private Thread caller;
 
   /**
    * Null while the call runs; then its value, {@link #NULL}, a {@link Failed} or a {@link Reply}.
@@ -93,13 +101,127 @@ final class ClientCall {
   private Timeout timer;
   private volatile Attempt current;
 
-  ClientCall(ClientInvoker invoker, MethodDescriptor method, Object[] args, long deadlineNanos) {
+  /** The provider's own exception, once the call ended with it. */
+  private Throwable appFailure;
+
+  /** What the call failed with when its caller cancelled it. */
+  private volatile RpcException cancelFailure;
+
+  /**
+   * @param metadata what the call inherits (the served call's following entries), or null
+   */
+  ClientCall(
+      ClientInvoker invoker,
+      MethodDescriptor method,
+      Object[] args,
+      long deadlineNanos,
+      Metadata metadata) {
+    super(method, invoker.service.name(), metadata);
     this.invoker = invoker;
     this.method = method;
     this.args = args;
     this.deadlineNanos = deadlineNanos;
+    this.interceptors = invoker.interceptors;
     this.result = method.isAsync() ? new CompletableFuture<>() : null;
-    this.caller = method.isAsync() ? null : Thread.currentThread();
+  }
+
+  /**
+   * Runs the call and returns what the stub returns: the value of a synchronous method (or throws
+   * its failure), the future of an asynchronous one.
+   */
+  Object run() throws Throwable {
+    if (interceptors.length == 0) {
+      return proceed();
+    }
+    if (!method.isAsync()) {
+      try {
+        Object v = proceed();
+        ended(CallStatus.OK, v, null);
+        return v;
+      } catch (Throwable t) {
+        ended(endStatus(t), null, t);
+        throw t;
+      } finally {
+        notifyEnd();
+      }
+    }
+    Object r;
+    try {
+      r = proceed();
+    } catch (Throwable t) {
+      r = CompletableFuture.failedFuture(t);
+    }
+    CompletableFuture<?> f;
+    if (r instanceof CompletableFuture<?> returned) {
+      f = returned;
+    } else {
+      f =
+          CompletableFuture.failedFuture(
+              new IllegalStateException(
+                  "a client interceptor of "
+                      + describe()
+                      + " returned "
+                      + (r == null ? "null" : r.getClass().getName())
+                      + ", not the asynchronous method's CompletableFuture"));
+      r = f;
+    }
+    if (invoker.interceptorsObserveEnd) {
+      f.whenComplete(this::asyncEnded);
+    } else {
+      ended(CallStatus.OK, null, null); // nobody listens: what they would see does not matter
+    }
+    return r;
+  }
+
+  /** The status of a call that failed with {@code t}, the failure the application sees. */
+  private CallStatus endStatus(Throwable t) {
+    if (t == appFailure) {
+      return CallStatus.APPLICATION_ERROR;
+    }
+    return t == cancelFailure ? CallStatus.CANCELLED : statusOf(t);
+  }
+
+  private void asyncEnded(Object v, Throwable e) {
+    Throwable cause = e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e;
+    ended(cause == null ? CallStatus.OK : endStatus(cause), v, cause);
+    notifyEnd();
+  }
+
+  private void notifyEnd() {
+    for (int i = entered() - 1; i >= 0; i--) {
+      try {
+        interceptors[i].onEnd(this);
+      } catch (RuntimeException e) {
+        onEndFailed(interceptors[i], e);
+      }
+    }
+  }
+
+  /** The rest of the call's path from the step running now: see the class comment. */
+  @Override
+  public Object proceed() throws Throwable {
+    int step = nextStep(interceptors.length);
+    try {
+      if (step < interceptors.length) {
+        return interceptors[step].intercept(this, this);
+      }
+      // Farcall's own steps.
+      long remaining = deadlineNanos - System.nanoTime();
+      if (remaining <= 0) {
+        onDeadline();
+      } else {
+        if (result != null) {
+          timer = invoker.timer.newTimeout(t -> onDeadline(), remaining, TimeUnit.NANOSECONDS);
+        } else {
+          caller = Thread.currentThread();
+        }
+        invoker.retryBudget.onCall();
+        attempt(null);
+      }
+      return result != null ? userFuture() : await();
+    } finally {
+      stepBack(step);
+    }
   }
 
   private boolean isDone() {
@@ -147,10 +269,12 @@ final class ClientCall {
       } else {
         LockSupport.parkNanos(this, left);
         if (Thread.interrupted()) {
-          if (cancel()) {
+          RpcException interruption =
+              new RpcException(
+                  "interrupted while calling " + describe(), new InterruptedException());
+          if (cancel(interruption)) {
             Thread.currentThread().interrupt();
-            throw new RpcException(
-                "interrupted while calling " + describe(), new InterruptedException());
+            throw interruption;
           }
           interrupted = true; // the outcome came first: return it, interrupt flag kept
         }
@@ -163,30 +287,65 @@ final class ClientCall {
       o = r.attempt.decode(r.frame);
     }
     if (o instanceof Failed f) {
-      throw f.error;
+      Throwable t = f.error;
+      if (f.application) {
+        appFailure = t;
+        t.addSuppressed(new RemoteCallSite(describe()));
+      } else if (t instanceof RpcException) {
+        // Perhaps created on an event-loop thread; its stack should show the caller's code.
+        t.fillInStackTrace();
+      }
+      throw t;
     }
     return o == NULL ? null : o;
   }
 
+  /**
+   * Attached to an application exception rethrown in the caller: its own stack trace is the
+   * provider's; this one shows where the caller made the call.
+   */
+  static final class RemoteCallSite extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RemoteCallSite(String call) {
+      super("thrown by the provider of remote call " + call);
+    }
+  }
+
+  @Override
+  public boolean isServerSide() {
+    return false;
+  }
+
+  @Override
+  public Object[] arguments() {
+    return args;
+  }
+
+  @Override
+  public long remainingNanos() {
+    return deadlineNanos - System.nanoTime();
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return outcome instanceof Failed f && f.error == cancelFailure
+        || deadlineNanos - System.nanoTime() <= 0;
+  }
+
+  @Override
+  public String peer() {
+    Attempt a = current;
+    return a == null ? null : a.endpoint.host() + ":" + a.endpoint.port();
+  }
+
+  @Override
   String describe() {
     Attempt a = current;
     return invoker.service.name()
         + "."
         + method.key()
         + (a == null ? "" : " on " + a.endpoint.host() + ":" + a.endpoint.port());
-  }
-
-  void start() {
-    long remaining = deadlineNanos - System.nanoTime();
-    if (remaining <= 0) {
-      onDeadline();
-      return;
-    }
-    if (result != null) {
-      timer = invoker.timer.newTimeout(t -> onDeadline(), remaining, TimeUnit.NANOSECONDS);
-    }
-    invoker.retryBudget.onCall();
-    attempt(null);
   }
 
   private void attempt(Throwable previousFailure) {
@@ -282,8 +441,13 @@ final class ClientCall {
    * already ended.
    */
   boolean cancel() {
+    return cancel(new RpcException("call " + describe() + " was cancelled by the caller"));
+  }
+
+  private boolean cancel(RpcException failure) {
     Attempt a = current;
-    if (complete(null, new RpcException("call " + describe() + " was cancelled by the caller"))) {
+    cancelFailure = failure; // before the outcome publishes it
+    if (complete(null, failure)) {
       if (a != null) {
         a.cancelOnProvider();
       }
@@ -293,7 +457,7 @@ final class ClientCall {
   }
 
   private boolean complete(Object value, Throwable error) {
-    return settle(error != null ? new Failed(error) : value == null ? NULL : value);
+    return settle(error != null ? new Failed(error, false) : value == null ? NULL : value);
   }
 
   /** Sets the outcome if none is set yet, and tells whoever waits for it. */
@@ -360,8 +524,14 @@ final class ClientCall {
                 invoker.requestKey(method),
                 System.currentTimeMillis() * 1000 + remainingMicros,
                 remainingMicros,
+                metadata,
                 this,
                 this);
+      } catch (InvalidCallException e) {
+        // Metadata over this side's limits: nothing was sent; another provider would not help.
+        end();
+        complete(
+            null, new InvalidCallException("cannot send " + describe() + ": " + e.getMessage()));
       } catch (RuntimeException e) {
         // The arguments could not be encoded: nothing was sent; another provider would not help.
         end();
@@ -389,6 +559,9 @@ final class ClientCall {
         }
         Object outcome = decode(response);
         if (outcome instanceof Failed f) {
+          if (f.application) {
+            appFailure = f.error;
+          }
           complete(null, f.error);
         } else {
           complete(outcome, null);
@@ -416,11 +589,12 @@ final class ClientCall {
         }
         return new Failed(
             invoker.codec.readError(
-                response.body(), method.exceptionTypes(), invoker.service.type().getClassLoader()));
+                response.body(), method.exceptionTypes(), invoker.service.type().getClassLoader()),
+            true);
       } catch (RuntimeException e) {
         return new Failed(
-            new RpcException(
-                "cannot decode the reply of " + describe() + ": " + e.getMessage(), e));
+            new RpcException("cannot decode the reply of " + describe() + ": " + e.getMessage(), e),
+            false);
       } finally {
         response.release();
       }

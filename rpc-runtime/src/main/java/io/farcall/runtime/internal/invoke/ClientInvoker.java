@@ -1,6 +1,9 @@
 package io.farcall.runtime.internal.invoke;
 
+import io.farcall.ClientInterceptor;
+import io.farcall.Interceptor;
 import io.farcall.LoadBalance;
+import io.farcall.RemoteCall;
 import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.discovery.Endpoint;
@@ -52,7 +55,22 @@ public final class ClientInvoker {
 
   private volatile boolean distrusting;
 
-  public ClientInvoker(ServiceDescriptor service, ServiceDirectory directory, ClientResources r) {
+  /** The service's client interceptors, outermost first. */
+  final ClientInterceptor[] interceptors;
+
+  /** Whether any of them overrides {@code onEnd}: else asynchronous calls need no end hook. */
+  final boolean interceptorsObserveEnd;
+
+  /**
+   * @param interceptors the service's client interceptors, outermost first
+   */
+  public ClientInvoker(
+      ServiceDescriptor service,
+      ServiceDirectory directory,
+      ClientResources r,
+      List<ClientInterceptor> interceptors) {
+    this.interceptors = InterceptedCall.chain(interceptors, new ClientInterceptor[0]);
+    this.interceptorsObserveEnd = overridesOnEnd(interceptors);
     this.service = service;
     this.directory = directory;
     this.transport = r.transport();
@@ -153,19 +171,20 @@ public final class ClientInvoker {
     long now = System.nanoTime();
     long timeout = method.timeoutNanos() > 0 ? method.timeoutNanos() : defaultTimeoutNanos;
     long deadline = now + timeout;
-    long inherited = CallContext.deadlineNanos();
+    CallContext.Served served = CallContext.served();
+    long inherited = CallContext.deadlineNanos(served);
     if (inherited != 0 && inherited - deadline < 0) {
       deadline = inherited; // a nested call never outlives the call it serves
     }
     // A served call whose deadline passed fails below as DeadlineExceeded; one whose caller
     // cancelled it while time was left fails here, before anything is sent.
-    if (deadline - now > 0 && CallContext.cancelled()) {
+    if (deadline - now > 0 && CallContext.cancelled(served)) {
       throw new RpcException(
           "not calling "
               + service.name()
               + ": the remote call this thread serves was cancelled by its caller");
     }
-    if (!method.isAsync() && CallContext.onIoThread()) {
+    if (!method.isAsync() && CallContext.onIoThread(served)) {
       throw new RpcException(
           "not calling "
               + service.name()
@@ -174,36 +193,23 @@ public final class ClientInvoker {
               + ": a synchronous remote call from @NonBlocking provider code would block its I/O"
               + " thread; call an asynchronous (CompletableFuture) method instead");
     }
-    ClientCall call = new ClientCall(this, method, args, deadline);
-    call.start();
-    if (method.isAsync()) {
-      return call.userFuture();
-    }
-    return await(call);
-  }
-
-  private static Object await(ClientCall call) throws Throwable {
-    try {
-      return call.await();
-    } catch (RpcException e) {
-      // Perhaps created on an event-loop thread; its stack should show the caller's code instead.
-      e.fillInStackTrace();
-      throw e;
-    } catch (Throwable t) {
-      t.addSuppressed(new RemoteCallSite(call.describe()));
-      throw t;
-    }
+    return new ClientCall(this, method, args, deadline, CallContext.inherited(served)).run();
   }
 
   /**
-   * Attached to an application exception rethrown in the caller: its own stack trace is the
-   * provider's; this one shows where the caller made the call.
+   * Whether any of {@code interceptors} overrides {@link Interceptor#onEnd}, which does nothing.
    */
-  static final class RemoteCallSite extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    RemoteCallSite(String call) {
-      super("thrown by the provider of remote call " + call);
+  static boolean overridesOnEnd(List<? extends Interceptor> interceptors) {
+    for (Interceptor i : interceptors) {
+      try {
+        if (i.getClass().getMethod("onEnd", RemoteCall.class).getDeclaringClass()
+            != Interceptor.class) {
+          return true;
+        }
+      } catch (NoSuchMethodException e) {
+        throw new AssertionError("Interceptor declares onEnd", e);
+      }
     }
+    return false;
   }
 }

@@ -1,6 +1,7 @@
 package io.farcall.runtime.internal.invoke;
 
 import io.farcall.NonBlocking;
+import io.farcall.ServerInterceptor;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -15,8 +16,19 @@ final class ProviderMethod {
   private final MethodDescriptor descriptor;
   private final MethodHandle handle;
   private final boolean nonBlocking;
+  private final String service;
+  private final ServerInterceptor[] interceptors;
 
-  ProviderMethod(MethodDescriptor descriptor, Object target) {
+  /**
+   * @param interceptors the service's server interceptors, outermost first; shared by its methods
+   */
+  ProviderMethod(
+      String service,
+      MethodDescriptor descriptor,
+      Object target,
+      ServerInterceptor[] interceptors) {
+    this.service = service;
+    this.interceptors = interceptors;
     this.descriptor = descriptor;
     this.nonBlocking = isNonBlocking(descriptor.method(), target.getClass());
     try {
@@ -29,6 +41,14 @@ final class ProviderMethod {
     } catch (IllegalAccessException e) {
       throw new IllegalArgumentException("cannot invoke " + descriptor.method(), e);
     }
+  }
+
+  String service() {
+    return service;
+  }
+
+  ServerInterceptor[] interceptors() {
+    return interceptors;
   }
 
   MethodDescriptor descriptor() {

@@ -84,6 +84,7 @@ public final class ClientTransport implements AutoCloseable {
                 encoder,
                 shapes,
                 heartbeatInterval,
+                limits,
                 channel -> new WriteQueue(channel, limits, queued, false)));
   }
 

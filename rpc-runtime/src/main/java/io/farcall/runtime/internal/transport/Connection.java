@@ -1,6 +1,8 @@
 package io.farcall.runtime.internal.transport;
 
 import io.farcall.ConnectionFailedException;
+import io.farcall.InvalidCallException;
+import io.farcall.Metadata;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
@@ -46,6 +48,7 @@ public final class Connection {
   private final FrameEncoder encoder;
   private final BodyCodec shapes;
   private final long heartbeatNanos;
+  private final ConnectionLimits limits;
   private final Function<Channel, WriteQueue> writeQueues;
   private final AtomicLong nextRequestId = new AtomicLong();
 
@@ -71,7 +74,9 @@ public final class Connection {
       FrameEncoder encoder,
       BodyCodec shapes,
       Duration heartbeat,
+      ConnectionLimits limits,
       Function<Channel, WriteQueue> writeQueues) {
+    this.limits = limits;
     this.host = host;
     this.writeQueues = writeQueues;
     this.port = port;
@@ -215,15 +220,23 @@ public final class Connection {
   }
 
   /**
-   * Sends a {@code KIND_REQUEST} for {@code key} with these deadline fields, as {@link #send} does,
-   * without building a header (the call path's way).
+   * Sends a {@code KIND_REQUEST} for {@code key} with these deadline fields and metadata (null for
+   * none), as {@link #send} does; without metadata, without building a header (the call path's
+   * way).
+   *
+   * @throws InvalidCallException if the metadata exceeds this side's own header limits, which a
+   *     provider with the same settings would refuse; nothing is sent then
    */
   public long sendRequest(
       RequestKey key,
       long deadlineUnixMicros,
       long timeoutMicros,
+      Metadata metadata,
       BodyWriter body,
       ResponseListener listener) {
+    if (metadata != null && !metadata.isEmpty()) {
+      return send(withMetadata(key, deadlineUnixMicros, timeoutMicros, metadata), body, listener);
+    }
     Link link = current;
     if (link == null) {
       return notOpen(listener);
@@ -242,6 +255,39 @@ public final class Connection {
             body,
             link.hello.peer()),
         listener);
+  }
+
+  private Header.Builder withMetadata(
+      RequestKey key, long deadlineUnixMicros, long timeoutMicros, Metadata metadata) {
+    int entries = HeaderMetadata.entries(metadata);
+    if (entries > limits.maxMetadataEntries()) {
+      throw new InvalidCallException(
+          "its metadata takes "
+              + entries
+              + " header entries, over the limit of "
+              + limits.maxMetadataEntries()
+              + " (setting maxmetadataentries)");
+    }
+    Header.Builder h =
+        Header.newBuilder()
+            .setVersion(Frame.PROTOCOL_VERSION)
+            .setKind(Kind.KIND_REQUEST)
+            .setService(key.service())
+            .setMethod(key.method())
+            .setDeadlineUnixMicros(deadlineUnixMicros)
+            .setTimeoutMicros(timeoutMicros);
+    HeaderMetadata.write(metadata, h);
+    // With the largest request id the header could get: checked before one is taken.
+    int size = h.setRequestId(Long.MAX_VALUE).build().getSerializedSize();
+    if (size > limits.maxHeaderSize()) {
+      throw new InvalidCallException(
+          "its header with metadata takes "
+              + size
+              + " bytes, over the limit of "
+              + limits.maxHeaderSize()
+              + " (setting maxheadersize)");
+    }
+    return h;
   }
 
   private long notOpen(ResponseListener listener) {

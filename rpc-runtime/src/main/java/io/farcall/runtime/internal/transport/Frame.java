@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.DefaultByteBufHolder;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * One decoded frame: the header fields the call path needs, and the still-encoded body. The frame
@@ -57,6 +58,31 @@ public final class Frame extends DefaultByteBufHolder {
   // Benign race: parsing twice yields equal headers; Header is immutable (final fields).
   private Header header;
 
+  /** Why the request was refused unread, for {@link #refused}; else null. */
+  private String refusal;
+
+  /**
+   * A request refused before its header was parsed, because the header is over a limit: it has a
+   * kind and a request id, and no body; {@link #refusal()} says why.
+   */
+  static Frame refused(Kind kind, long requestId, String why) {
+    Frame f =
+        new Frame(
+            Header.newBuilder()
+                .setVersion(PROTOCOL_VERSION)
+                .setKind(kind)
+                .setRequestId(requestId)
+                .build(),
+            io.netty.buffer.Unpooled.EMPTY_BUFFER);
+    f.refusal = why;
+    return f;
+  }
+
+  /** Why this request must be refused unread (its header is over a limit); null for the rest. */
+  public String refusal() {
+    return refusal;
+  }
+
   /** A frame whose header is already parsed; its body is the whole buffer. */
   public Frame(Header header, ByteBuf body) {
     super(body);
@@ -104,6 +130,15 @@ public final class Frame extends DefaultByteBufHolder {
       header = h;
     }
     return h;
+  }
+
+  /**
+   * The header's metadata map, without parsing a header for it: a header the fast reader accepted
+   * has none (it refuses field 10), so only frames that came parsed can carry any.
+   */
+  public Map<String, String> metadata() {
+    Header h = header;
+    return h == null ? Map.of() : h.getMetadataMap();
   }
 
   public int version() {

@@ -3,6 +3,7 @@ package io.farcall.runtime.internal.transport;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import io.farcall.runtime.internal.codec.proto.Header;
+import io.farcall.runtime.internal.codec.proto.Kind;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -161,14 +162,6 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
   static Frame parse(ByteBuf frame, ConnectionLimits limits) {
     int maxHeaderSize = limits.maxHeaderSize();
     int headerLength = readVarint32(frame);
-    if (headerLength > maxHeaderSize) {
-      throw new CorruptedFrameException(
-          "header of "
-              + headerLength
-              + " bytes exceeds the maximum header size of "
-              + maxHeaderSize
-              + " bytes (setting maxheadersize)");
-    }
     if (headerLength < 0 || headerLength > frame.readableBytes()) {
       throw new CorruptedFrameException(
           "header length "
@@ -176,6 +169,16 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
               + " exceeds frame ("
               + frame.readableBytes()
               + " B left)");
+    }
+    if (headerLength > maxHeaderSize) {
+      return refusal(
+          frame,
+          headerLength,
+          "header of "
+              + headerLength
+              + " bytes exceeds the maximum header size of "
+              + maxHeaderSize
+              + " bytes (setting maxheadersize)");
     }
     int start = frame.readerIndex();
     int length = frame.writerIndex() - start;
@@ -209,7 +212,9 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     try {
       int entries = metadataEntries(frame.nioBuffer(frame.readerIndex(), headerLength));
       if (entries > maxMetadataEntries) {
-        throw new CorruptedFrameException(
+        return refusal(
+            frame,
+            headerLength,
             "header with "
                 + entries
                 + " metadata entries, more than the limit of "
@@ -227,6 +232,46 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     }
     frame.skipBytes(headerLength);
     return new Frame(header, frame.retainedSlice());
+  }
+
+  /**
+   * A whole frame whose header is over a limit. The stream is intact (the frame's length said where
+   * it ends), so a request is refused on its own: its kind and request id are read, every other
+   * field skipped unparsed, and the connection, with the other calls it carries, goes on (see
+   * ConnectionLimitsTest). Anything else over a limit, or a header that cannot be walked, closes
+   * the connection as a corrupt stream.
+   */
+  private static Frame refusal(ByteBuf frame, int headerLength, String why) {
+    CodedInputStream in =
+        CodedInputStream.newInstance(frame.nioBuffer(frame.readerIndex(), headerLength));
+    int kind = 0;
+    long requestId = 0;
+    int version = 0;
+    try {
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        int field = WireFormat.getTagFieldNumber(tag);
+        boolean varint = WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT;
+        if (field == Header.VERSION_FIELD_NUMBER && varint) {
+          version = in.readUInt32();
+        } else if (field == Header.KIND_FIELD_NUMBER && varint) {
+          kind = in.readEnum();
+        } else if (field == Header.REQUEST_ID_FIELD_NUMBER && varint) {
+          requestId = in.readUInt64();
+        } else if (!in.skipField(tag)) {
+          throw new CorruptedFrameException(why);
+        }
+      }
+    } catch (IOException e) {
+      throw new CorruptedFrameException(why + "; and it does not parse: " + e.getMessage(), e);
+    }
+    if (version != Frame.PROTOCOL_VERSION) {
+      throw unsupportedVersion(version);
+    }
+    if ((kind != Kind.KIND_REQUEST_VALUE && kind != Kind.KIND_ONEWAY_VALUE) || requestId == 0) {
+      throw new CorruptedFrameException(why);
+    }
+    frame.skipBytes(frame.readableBytes());
+    return Frame.refused(Kind.forNumber(kind), requestId, why);
   }
 
   /**

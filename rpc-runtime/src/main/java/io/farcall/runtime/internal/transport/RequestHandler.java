@@ -2,13 +2,13 @@ package io.farcall.runtime.internal.transport;
 
 import io.farcall.runtime.internal.codec.proto.Status;
 
-/** What a {@link ServerTransport} hands decoded requests to. Called on event-loop threads. */
+/**
+ * What a {@link ServerTransport} hands decoded requests to. Called on event-loop threads. Cancels
+ * reach the requests the handler {@linkplain ServerConnection#track tracks}.
+ */
 public interface RequestHandler {
   /** A request or one-way call arrived; the handler owns the frame and must release it. */
   void onRequest(ServerConnection connection, Frame request);
-
-  /** The caller gave up on {@code requestId}. */
-  void onCancel(ServerConnection connection, long requestId);
 
   /**
    * How to answer a heartbeat that names {@code service}: {@link Status#STATUS_OK} if it is served

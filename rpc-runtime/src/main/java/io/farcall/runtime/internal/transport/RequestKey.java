@@ -9,12 +9,24 @@ import io.farcall.runtime.internal.codec.proto.Header;
  */
 public final class RequestKey {
   private final byte[] headerFields;
+  private final String service;
+  private final String method;
 
   public RequestKey(String service, String method) {
+    this.service = service;
+    this.method = method;
     // Exactly what protobuf writes for these two fields (empty strings left out).
     ByteString bytes =
         Header.newBuilder().setService(service).setMethod(method).build().toByteString();
     this.headerFields = bytes.toByteArray();
+  }
+
+  String service() {
+    return service;
+  }
+
+  String method() {
+    return method;
   }
 
   byte[] headerFields() {

@@ -12,7 +12,7 @@ public final class ServerConnection {
   private final Channel channel;
   private final FrameEncoder encoder;
   private final WriteQueue writes;
-  private final ConcurrentMap<Long, Object> calls = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Long, Served> served = new ConcurrentHashMap<>();
   private final Hello hello;
 
   ServerConnection(Channel channel, FrameEncoder encoder, BodyCodec shapes, WriteQueue writes) {
@@ -53,12 +53,37 @@ public final class ServerConnection {
     return hello.hear(frame, remoteAddress());
   }
 
+  private final java.util.concurrent.atomic.AtomicBoolean refused =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Whether this is the first request of this connection refused unread (to log it once). */
+  boolean firstRefusal() {
+    return refused.compareAndSet(false, true);
+  }
+
+  /** A request of this connection being served: what its consumer's CANCEL reaches. */
+  public interface Served {
+    /** The consumer gave up on the request. */
+    void cancel();
+  }
+
   /**
-   * The requests of this connection being served, by request id, kept by the {@link RequestHandler}
-   * so that a cancel can find its call. Lives and dies with the connection.
+   * Keeps {@code request} until {@link #untrack}, so that a CANCEL of {@code requestId} finds it.
    */
-  public ConcurrentMap<Long, Object> calls() {
-    return calls;
+  public void track(long requestId, Served request) {
+    served.put(requestId, request);
+  }
+
+  public void untrack(long requestId, Served request) {
+    served.remove(requestId, request);
+  }
+
+  /** The consumer cancelled {@code requestId}: tells its request, if it is still served. */
+  void cancel(long requestId) {
+    Served s = served.get(requestId);
+    if (s != null) {
+      s.cancel();
+    }
   }
 
   public boolean isActive() {

@@ -45,6 +45,10 @@ public final class ServerTransport implements AutoCloseable {
   private final FrameEncoder encoder;
   private final BodyCodec shapes;
   private final ChannelGroup channels;
+
+  /** Notified whenever a connection closes, for {@link #awaitDisconnected}. */
+  private final Object disconnected = new Object();
+
   private Channel serverChannel;
 
   /**
@@ -86,6 +90,7 @@ public final class ServerTransport implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     channels.add(ch);
+                    ch.closeFuture().addListener(f -> signalDisconnected());
                     ServerConnection conn =
                         new ServerConnection(
                             ch, encoder, shapes, new WriteQueue(ch, limits, queued, true));
@@ -127,17 +132,26 @@ public final class ServerTransport implements AutoCloseable {
     }
   }
 
+  private void signalDisconnected() {
+    synchronized (disconnected) {
+      disconnected.notifyAll();
+    }
+  }
+
   /**
    * Waits until every consumer closed its connection (as consumers do once told to go away and
    * their last reply arrived), up to the timeout; returns whether all did.
    */
   public boolean awaitDisconnected(long timeout, TimeUnit unit) throws InterruptedException {
     long end = System.nanoTime() + unit.toNanos(timeout);
-    while (!channels.isEmpty()) {
-      if (System.nanoTime() - end >= 0) {
-        return false;
+    synchronized (disconnected) {
+      while (!channels.isEmpty()) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(disconnected, left);
       }
-      Thread.sleep(5);
     }
     return true;
   }
@@ -157,7 +171,13 @@ public final class ServerTransport implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
       ServerConnection conn = ctx.channel().attr(CONNECTION).get();
       switch (frame.kind()) {
-        case KIND_REQUEST, KIND_ONEWAY -> handler.onRequest(conn, frame);
+        case KIND_REQUEST, KIND_ONEWAY -> {
+          if (frame.refusal() == null) {
+            handler.onRequest(conn, frame);
+          } else {
+            refuse(conn, frame);
+          }
+        }
         case KIND_HEARTBEAT -> {
           Header h = frame.header();
           frame.release();
@@ -170,12 +190,34 @@ public final class ServerTransport implements AutoCloseable {
         }
         case KIND_CANCEL -> {
           frame.release();
-          handler.onCancel(conn, frame.requestId());
+          conn.cancel(frame.requestId());
         }
         default -> {
           frame.release();
           log.debug("ignoring {} from {}", frame.kind(), ctx.channel().remoteAddress());
         }
+      }
+    }
+
+    /** A request whose header is over a limit: refused alone, the connection serves on. */
+    private void refuse(ServerConnection conn, Frame frame) {
+      frame.release();
+      if (conn.firstRefusal()) {
+        log.warn(
+            "refusing requests from {}: {} (logged once per connection)",
+            conn.remoteAddress(),
+            frame.refusal());
+      }
+      if (frame.kind() == Kind.KIND_REQUEST) {
+        conn.reply(
+            Header.newBuilder()
+                .setVersion(Frame.PROTOCOL_VERSION)
+                .setKind(Kind.KIND_RESPONSE)
+                .setRequestId(frame.requestId())
+                .setStatus(Status.STATUS_INVALID_ARGUMENT)
+                .setStatusMessage(frame.refusal())
+                .build(),
+            null);
       }
     }
 

@@ -57,13 +57,10 @@ class ClientCallDeadlineTest {
             new RequestHandler() {
               @Override
               public void onRequest(ServerConnection c, Frame request) {
-                requests.add(request.requestId());
+                long id = request.requestId();
+                requests.add(id);
                 request.release(); // and never answer
-              }
-
-              @Override
-              public void onCancel(ServerConnection c, long requestId) {
-                cancels.add(requestId);
+                c.track(id, () -> cancels.add(id));
               }
             },
             0);
@@ -85,7 +82,8 @@ class ClientCallDeadlineTest {
                 timer,
                 callbacks,
                 TIMEOUT,
-                LoadBalance.DEFAULT));
+                LoadBalance.DEFAULT),
+            List.of());
   }
 
   @AfterEach

@@ -51,9 +51,6 @@ class HelloTest {
                 served.complete(c);
                 c.replyOk(request.requestId(), (out, peer) -> replyWrittenFor.complete(peer));
               }
-
-              @Override
-              public void onCancel(ServerConnection c, long requestId) {}
             },
             0);
     connection = net.client().connection("127.0.0.1", port);

@@ -143,8 +143,5 @@ class IdleHeartbeatTest {
       request.release();
       throw new AssertionError("no request was sent");
     }
-
-    @Override
-    public void onCancel(ServerConnection connection, long requestId) {}
   }
 }

@@ -82,8 +82,5 @@ class ReconnectTest {
               .build(),
           null);
     }
-
-    @Override
-    public void onCancel(ServerConnection connection, long requestId) {}
   }
 }

@@ -36,9 +36,6 @@ class ServiceHeartbeatTest {
               }
 
               @Override
-              public void onCancel(ServerConnection c, long requestId) {}
-
-              @Override
               public Status health(String service) {
                 return service.equals("acme.Served") ? healthOfServed : Status.STATUS_NOT_FOUND;
               }
@@ -103,9 +100,6 @@ class ServiceHeartbeatTest {
         new RequestHandler() {
           @Override
           public void onRequest(ServerConnection c, Frame request) {}
-
-          @Override
-          public void onCancel(ServerConnection c, long requestId) {}
         };
     assertThat(plain.health("acme.Served")).isEqualTo(Status.STATUS_NOT_FOUND);
   }

@@ -8,7 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class DispatcherDeadlineTest {
+class WireDeadlineTest {
   private static long nowUnixMicros() {
     return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
   }
@@ -20,7 +20,7 @@ class DispatcherDeadlineTest {
             .setTimeoutMicros(2_000_000)
             .setDeadlineUnixMicros(nowUnixMicros() + 2_000_000)
             .build();
-    long left = Dispatcher.localDeadline(h) - System.nanoTime();
+    long left = WireDeadline.local(h) - System.nanoTime();
     assertThat(left)
         .isBetween(TimeUnit.MILLISECONDS.toNanos(1_900), TimeUnit.MILLISECONDS.toNanos(2_000));
   }
@@ -34,7 +34,7 @@ class DispatcherDeadlineTest {
             .setTimeoutMicros(1_000_000)
             .setDeadlineUnixMicros(nowUnixMicros() - 5_000_000)
             .build();
-    assertThat(Dispatcher.localDeadline(h) - System.nanoTime()).isNegative();
+    assertThat(WireDeadline.local(h) - System.nanoTime()).isNegative();
   }
 
   @Test
@@ -45,13 +45,13 @@ class DispatcherDeadlineTest {
             .setTimeoutMicros(1_000_000)
             .setDeadlineUnixMicros(nowUnixMicros() + 800_000)
             .build();
-    long left = Dispatcher.localDeadline(h) - System.nanoTime();
+    long left = WireDeadline.local(h) - System.nanoTime();
     assertThat(left).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(950));
   }
 
   @Test
   void noTimeoutMeansNoDeadline() {
-    assertThat(Dispatcher.localDeadline(Header.getDefaultInstance())).isZero();
+    assertThat(WireDeadline.local(Header.getDefaultInstance())).isZero();
   }
 
   @Test
@@ -68,11 +68,11 @@ class DispatcherDeadlineTest {
               .setDeadlineUnixMicros(Long.MAX_VALUE - 1)
               .build()
         }) {
-      long left = Dispatcher.localDeadline(h) - System.nanoTime();
+      long left = WireDeadline.local(h) - System.nanoTime();
       assertThat(left)
           .as("time left for %s", h)
           .isGreaterThan(TimeUnit.DAYS.toNanos(365L * 70))
-          .isLessThanOrEqualTo(Dispatcher.MAX_TIME_LEFT_NANOS);
+          .isLessThanOrEqualTo(WireDeadline.MAX_TIME_LEFT_NANOS);
     }
   }
 }

@@ -1,0 +1,122 @@
+package io.farcall.runtime.internal.invoke;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What a provider lets in: a bounded number of calls running or waiting for a thread, a bounded
+ * number of bytes of request bodies held, and nothing new once it drains. Also counts the calls in
+ * flight, so that shutdown can wait for them. Thread-safe.
+ */
+final class Admission {
+  private final Semaphore slots;
+  private final int limit;
+  private final int threads;
+
+  /** Bytes of request bodies held, from admission to the end of their calls. */
+  private final AtomicLong held = new AtomicLong();
+
+  private final long maxHeld;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean draining;
+
+  /** Notified when the last call in flight ends while draining. */
+  private final Object idle = new Object();
+
+  /**
+   * @param threads the executor's threads
+   * @param maxQueued how many admitted calls may wait for a thread
+   * @param maxHeldBytes the most bytes of request bodies held at once: a request that would take
+   *     more is refused, unless nothing else is held, so that one request of any size can always
+   *     run
+   */
+  Admission(int threads, int maxQueued, long maxHeldBytes) {
+    this.threads = threads;
+    this.limit = threads + maxQueued;
+    this.slots = new Semaphore(limit);
+    this.maxHeld = maxHeldBytes;
+  }
+
+  boolean draining() {
+    return draining;
+  }
+
+  /** From now on {@link #draining()} says so: new calls are refused. */
+  void drain() {
+    draining = true;
+  }
+
+  /** Takes a slot for a call, if one is free. */
+  boolean tryEnter() {
+    return slots.tryAcquire();
+  }
+
+  /** Why a call found no slot. */
+  String slotsRefusal() {
+    return "provider overloaded: " + limit + " calls running or waiting (" + threads + " threads)";
+  }
+
+  /** Gives back a slot {@link #tryEnter} took. */
+  void exit() {
+    slots.release();
+  }
+
+  /** Takes {@code bytes} of the held-bytes budget, if they fit or nothing is held. */
+  boolean hold(int bytes) {
+    while (true) {
+      long now = held.get();
+      if (now > 0 && now + bytes > maxHeld) {
+        return false;
+      }
+      if (held.compareAndSet(now, now + bytes)) {
+        return true;
+      }
+    }
+  }
+
+  /** Why a request of {@code bodyBytes} was refused for the held-bytes budget. */
+  String heldRefusal(int bodyBytes) {
+    return "provider overloaded: it holds "
+        + held.get()
+        + " bytes of requests, and this one's "
+        + bodyBytes
+        + " would take it over the limit of "
+        + maxHeld
+        + " (setting maxdecodingbytes)";
+  }
+
+  /** A call was admitted: it counts as in flight until {@link #ended}. */
+  void started() {
+    inFlight.incrementAndGet();
+  }
+
+  /** A call admitted with {@code bodyBytes} held ended. */
+  void ended(int bodyBytes) {
+    held.addAndGet(-bodyBytes);
+    if (inFlight.decrementAndGet() == 0 && draining) {
+      synchronized (idle) {
+        idle.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Waits until no call is in flight, up to the timeout; returns whether none is. Meant for after
+   * {@link #drain}, when no new call starts.
+   */
+  boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
+    long end = System.nanoTime() + unit.toNanos(timeout);
+    synchronized (idle) {
+      while (inFlight.get() > 0) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(idle, left);
+      }
+    }
+    return true;
+  }
+}
