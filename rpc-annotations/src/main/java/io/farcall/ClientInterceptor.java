@@ -32,7 +32,8 @@ public interface ClientInterceptor extends Interceptor {
      * Runs the rest of the path and returns what the method returns (for an asynchronous method,
      * its future at once). Throws what a synchronous call ends with.
      *
-     * @throws IllegalStateException if this interceptor already proceeded with this call
+     * @throws IllegalStateException if this interceptor already proceeded with this call, or calls
+     *     this on another thread than its {@code intercept}, or after it returned
      */
     Object proceed() throws Throwable;
   }

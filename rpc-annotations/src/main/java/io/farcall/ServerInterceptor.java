@@ -28,7 +28,8 @@ public interface ServerInterceptor extends Interceptor {
      * Runs the rest of the path and returns what the method returned (its future, if it is
      * asynchronous); throws what it threw.
      *
-     * @throws IllegalStateException if this interceptor already proceeded with this call
+     * @throws IllegalStateException if this interceptor already proceeded with this call, or calls
+     *     this on another thread than its {@code intercept}, or after it returned
      */
     Object proceed() throws Throwable;
   }

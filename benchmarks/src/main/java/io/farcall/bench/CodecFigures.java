@@ -1,6 +1,6 @@
 package io.farcall.bench;
 
-import io.farcall.runtime.internal.transport.CodecBenchmark;
+import io.farcall.bench.codec.CodecBenchmark;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -93,6 +93,7 @@ public final class Farcall implements AutoCloseable {
   private Dispatcher dispatcher;
   private ServerTransport server;
   private InetSocketAddress serverAddress;
+
   /** Written under this object's lock; read without it, so that stub() never waits for export(). */
   private volatile boolean closed;
 

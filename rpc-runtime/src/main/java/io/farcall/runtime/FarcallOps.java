@@ -1,10 +1,10 @@
 package io.farcall.runtime;
 
 import static java.util.Objects.requireNonNull;
+import static java.util.concurrent.CompletableFuture.completedFuture;
 
+import io.farcall.ConnectionFailedException;
 import io.farcall.RpcException;
-import io.farcall.runtime.internal.codec.proto.Header;
-import io.farcall.runtime.internal.codec.proto.Status;
 import io.farcall.runtime.internal.discovery.ConnectString;
 import io.farcall.runtime.internal.discovery.EmbeddedZooKeeper;
 import io.farcall.runtime.internal.discovery.Endpoint;
@@ -12,8 +12,6 @@ import io.farcall.runtime.internal.discovery.Registry;
 import io.farcall.runtime.internal.discovery.RegistryConfig;
 import io.farcall.runtime.internal.transport.ClientTransport;
 import io.farcall.runtime.internal.transport.Connection;
-import io.farcall.runtime.internal.transport.Frame;
-import io.farcall.runtime.internal.transport.ResponseListener;
 import io.farcall.runtime.internal.transport.TransportConfig;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
@@ -37,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -56,7 +55,6 @@ public final class FarcallOps implements AutoCloseable {
 
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
   private static final int MAX_FRAME_SIZE = 1 << 20;
-  private static final int WARM_UP_HEARTBEATS = 1;
 
   private final String registryAddress;
   private final String basePath;
@@ -174,46 +172,24 @@ public final class FarcallOps implements AutoCloseable {
   }
 
   private static CompletableFuture<PingResult> ping(ClientTransport transport, Provider p) {
-    CompletableFuture<PingResult> result = new CompletableFuture<>();
     Connection c = transport.connection(p.host(), p.port());
-    c.ready()
-        .whenComplete(
-            (ready, failure) -> {
-              if (failure != null) {
-                result.complete(PingResult.failed(p, Outcome.UNREACHABLE, describe(failure)));
-              } else {
-                // The first exchange on a fresh connection mostly measures this JVM loading the
-                // classes of the frame path; the second one measures the provider and the network.
-                heartbeat(c, p, WARM_UP_HEARTBEATS, result);
+    // The first exchange on a fresh connection mostly measures this JVM loading the classes of the
+    // frame path; the second one measures the provider and the network.
+    return c.probe(p.service())
+        .thenCompose(first -> first.serves() ? c.probe(p.service()) : completedFuture(first))
+        .handle(
+            (reply, failure) -> {
+              if (failure == null) {
+                return PingResult.answered(p, reply);
               }
+              Throwable cause =
+                  failure instanceof CompletionException ce && ce.getCause() != null
+                      ? ce.getCause()
+                      : failure;
+              return cause instanceof ConnectionFailedException cf && !cf.requestWritten()
+                  ? PingResult.failed(p, Outcome.UNREACHABLE, describe(cause))
+                  : PingResult.failed(p, Outcome.FAILED, describe(cause));
             });
-    return result;
-  }
-
-  /** Sends heartbeats one after the other; the last one's answer is the result. */
-  private static void heartbeat(
-      Connection c, Provider p, int more, CompletableFuture<PingResult> result) {
-    long start = System.nanoTime();
-    c.heartbeat(
-        p.service(),
-        new ResponseListener() {
-          @Override
-          public void onResponse(Frame reply) {
-            Duration roundTrip = Duration.ofNanos(System.nanoTime() - start);
-            Header h = reply.header();
-            reply.release();
-            if (more > 0 && h.getStatus() == Status.STATUS_OK) {
-              heartbeat(c, p, more - 1, result);
-            } else {
-              result.complete(PingResult.answered(p, h, roundTrip));
-            }
-          }
-
-          @Override
-          public void onFailure(Throwable cause) {
-            result.complete(PingResult.failed(p, Outcome.FAILED, describe(cause)));
-          }
-        });
   }
 
   private static PingResult await(
@@ -381,13 +357,14 @@ public final class FarcallOps implements AutoCloseable {
       return new PingResult(p, outcome, null, detail);
     }
 
-    static PingResult answered(Provider p, Header reply, Duration roundTrip) {
-      if (!reply.getService().equals(p.service())) {
+    static PingResult answered(Provider p, Connection.ProbeReply reply) {
+      Duration roundTrip = Duration.ofNanos(reply.roundTripNanos());
+      if (!reply.service().equals(p.service())) {
         // A provider from before heartbeats named services echoes none: it cannot tell us.
         return new PingResult(
             p, Outcome.FAILED, roundTrip, "the provider does not answer health checks");
       }
-      return switch (reply.getStatus()) {
+      return switch (reply.status()) {
         case STATUS_OK -> new PingResult(p, Outcome.OK, roundTrip, "");
         case STATUS_NOT_FOUND ->
             new PingResult(
@@ -395,8 +372,7 @@ public final class FarcallOps implements AutoCloseable {
         case STATUS_UNAVAILABLE ->
             new PingResult(p, Outcome.SHUTTING_DOWN, roundTrip, "shutting down");
         default ->
-            new PingResult(
-                p, Outcome.FAILED, roundTrip, reply.getStatus() + " " + reply.getStatusMessage());
+            new PingResult(p, Outcome.FAILED, roundTrip, reply.status() + " " + reply.message());
       };
     }
   }

@@ -309,6 +309,31 @@ class InterceptorsTest {
   }
 
   @Test
+  void anInterceptorThatProceedsOnAnotherThreadIsRefused() {
+    runtime(Farcall.builder()).export(probe);
+    ClientInterceptor elsewhere =
+        (call, chain) ->
+            CompletableFuture.supplyAsync(
+                    () -> {
+                      try {
+                        return chain.proceed();
+                      } catch (Throwable t) {
+                        throw new java.util.concurrent.CompletionException(t);
+                      }
+                    })
+                .thenCompose(f -> (CompletableFuture<?>) f);
+    Probe stub = runtime(Farcall.builder().intercept(elsewhere)).stub(Probe.class);
+
+    assertThatThrownBy(() -> stub.metadataAsync("k").get(10, TimeUnit.SECONDS))
+        .hasRootCauseInstanceOf(IllegalStateException.class)
+        .hasRootCauseMessage(
+            "an interceptor of "
+                + Probe.class.getName()
+                + ".metadataAsync(java.lang.String) proceeded outside its intercept: call"
+                + " chain.proceed() on the thread that runs intercept, before it returns");
+  }
+
+  @Test
   void metadataOverTheCallersOwnLimitsFailsTheCallBeforeItIsSent() {
     runtime(Farcall.builder()).export(probe);
     Probe stub =

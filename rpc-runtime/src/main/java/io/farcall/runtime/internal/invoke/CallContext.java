@@ -12,7 +12,7 @@ import io.farcall.internal.CurrentCalls;
  * the API's ({@link CurrentCalls}), so that provider code compiled against the annotations alone
  * reads what this runtime sets.
  */
-public final class CallContext {
+final class CallContext {
   /** What a served call exposes to the calls made while serving it. */
   interface Served extends RemoteCall {
     /** The deadline in {@link System#nanoTime()} terms, or 0 for none. */

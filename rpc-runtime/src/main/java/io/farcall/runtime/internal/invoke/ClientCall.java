@@ -130,6 +130,15 @@ final class ClientCall extends InterceptedCall implements ClientInterceptor.Chai
    * its failure), the future of an asynchronous one.
    */
   Object run() throws Throwable {
+    chainStarts();
+    try {
+      return runChain();
+    } finally {
+      chainEnded();
+    }
+  }
+
+  private Object runChain() throws Throwable {
     if (interceptors.length == 0) {
       return proceed();
     }

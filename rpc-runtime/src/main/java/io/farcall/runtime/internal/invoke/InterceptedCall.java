@@ -62,6 +62,9 @@ abstract class InterceptedCall implements RemoteCall {
   /** How many interceptors' {@code intercept} ran, so many get {@code onEnd}. */
   private int entered;
 
+  /** The thread running the chain, while it runs; null before and after. */
+  private Thread chainThread;
+
   InterceptedCall(MethodDescriptor descriptor, String serviceName, Metadata metadata) {
     this.descriptor = descriptor;
     this.serviceName = serviceName;
@@ -74,6 +77,13 @@ abstract class InterceptedCall implements RemoteCall {
    * index's predecessor back to {@link #stepBack} once the step returned.
    */
   final int nextStep(int count) {
+    if (Thread.currentThread() != chainThread) {
+      throw new IllegalStateException(
+          "an interceptor of "
+              + describe()
+              + " proceeded outside its intercept: call chain.proceed() on the thread that runs"
+              + " intercept, before it returns");
+    }
     int i = level;
     if (i >= 0) {
       long bit = 1L << i;
@@ -89,6 +99,19 @@ abstract class InterceptedCall implements RemoteCall {
       entered = next + 1;
     }
     return next;
+  }
+
+  /**
+   * The chain starts on this thread: {@link #nextStep} may be called on it until {@link
+   * #chainEnded}.
+   */
+  final void chainStarts() {
+    chainThread = Thread.currentThread();
+  }
+
+  /** The outermost step returned: the chain may not be stepped through again. */
+  final void chainEnded() {
+    chainThread = null;
   }
 
   /** After a step returned: the interceptor that called it runs again. */

@@ -1,10 +1,7 @@
 package io.farcall.runtime.internal.invoke;
 
-import io.farcall.runtime.internal.codec.proto.Status;
 import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.transport.ClientTransport;
-import io.farcall.runtime.internal.transport.Frame;
-import io.farcall.runtime.internal.transport.ResponseListener;
 import io.netty.util.Timer;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,33 +144,14 @@ public final class ProviderHealth {
           TimeUnit.MILLISECONDS);
       transport
           .connection(e.host(), e.port())
-          .ready()
+          .probe(service)
           .whenComplete(
-              (ok, error) -> {
+              (reply, error) -> {
                 if (error != null) {
                   probed(generation, false, "its connection failed: " + error.getMessage());
-                  return;
+                } else {
+                  probed(generation, reply.serves(), "it answered " + reply.status());
                 }
-                transport
-                    .connection(e.host(), e.port())
-                    .heartbeat(
-                        service,
-                        new ResponseListener() {
-                          @Override
-                          public void onResponse(Frame response) {
-                            boolean healthy = response.header().getStatus() == Status.STATUS_OK;
-                            response.release();
-                            probed(
-                                generation,
-                                healthy,
-                                "it answered " + response.header().getStatus());
-                          }
-
-                          @Override
-                          public void onFailure(Throwable cause) {
-                            probed(generation, false, cause.getMessage());
-                          }
-                        });
               });
     }
 

@@ -155,12 +155,14 @@ final class ServerCall extends InterceptedCall
     }
     Object value;
     RemoteCall previous = CallContext.enter(this);
+    chainStarts();
     try {
       value = proceed();
     } catch (Throwable t) {
       replyError(t);
       return false;
     } finally {
+      chainEnded();
       CallContext.restore(previous);
     }
     if (method.descriptor().isAsync()) {

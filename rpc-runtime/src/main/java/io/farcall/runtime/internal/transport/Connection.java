@@ -7,6 +7,7 @@ import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
+import io.farcall.runtime.internal.codec.proto.Status;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -362,6 +363,60 @@ public final class Connection {
             .setService(service),
         null,
         listener);
+  }
+
+  /**
+   * What a provider said to a {@link #probe}: the service its reply names (empty from a provider
+   * from before heartbeats named services, which cannot tell), its status for it, and how long it
+   * took.
+   */
+  public record ProbeReply(String service, Status status, String message, long roundTripNanos) {
+    public boolean serves() {
+      return status == Status.STATUS_OK;
+    }
+  }
+
+  /**
+   * Connects if need be, then asks whether the provider serves {@code service} with a heartbeat
+   * naming it (answered on the provider's event loop, without running application code): what both
+   * the consumer's health checks and the command line's ping ask. Completes with the reply, or
+   * exceptionally with why the connection failed; a provider that never answers leaves it pending,
+   * so callers bound it with their own deadline.
+   */
+  public CompletableFuture<ProbeReply> probe(String service) {
+    CompletableFuture<ProbeReply> result = new CompletableFuture<>();
+    ready()
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                result.completeExceptionally(
+                    error instanceof java.util.concurrent.CompletionException c
+                            && c.getCause() != null
+                        ? c.getCause()
+                        : error);
+                return;
+              }
+              long start = System.nanoTime();
+              heartbeat(
+                  service,
+                  new ResponseListener() {
+                    @Override
+                    public void onResponse(Frame reply) {
+                      long roundTrip = System.nanoTime() - start;
+                      Header h = reply.header();
+                      reply.release();
+                      result.complete(
+                          new ProbeReply(
+                              h.getService(), h.getStatus(), h.getStatusMessage(), roundTrip));
+                    }
+
+                    @Override
+                    public void onFailure(Throwable cause) {
+                      result.completeExceptionally(cause);
+                    }
+                  });
+            });
+    return result;
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.farcall.runtime.internal.transport;
+package io.farcall.bench.codec;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.farcall.bench.grpc.proto.BoolReply;
@@ -13,6 +13,9 @@ import io.farcall.bench.model.Users;
 import io.farcall.bench.peer.Protos;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.PeerShapes;
+import io.farcall.runtime.internal.transport.Frame;
+import io.farcall.runtime.internal.transport.Frames;
+import io.farcall.runtime.internal.transport.RequestKey;
 import io.netty.buffer.ByteBuf;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -48,7 +51,7 @@ public class CodecBenchmark {
   public String workload;
 
   private final BodyCodec codec = new BodyCodec(List.of());
-  private final FrameEncoder encoder = new FrameEncoder(16 * 1024 * 1024);
+  private final Frames frames = new Frames(16 * 1024 * 1024);
   private Method method;
   private RequestKey key;
   private Object[] args;
@@ -92,8 +95,7 @@ public class CodecBenchmark {
   public Object farcall() {
     long id = ++requestId;
     ByteBuf request =
-        encoder.encodeRequest(
-            Frame.HEAP,
+        frames.request(
             key,
             id,
             System.currentTimeMillis() * 1000 + 5_000_000,
@@ -102,7 +104,7 @@ public class CodecBenchmark {
             PeerShapes.SAME);
     Object[] decodedArgs;
     long decodedId;
-    Frame in = FrameDecoder.parse(request.skipBytes(4));
+    Frame in = Frames.parse(request.skipBytes(4));
     try {
       decodedId = in.requestId();
       decodedArgs = codec.readArguments(in.body(), method.getParameterTypes());
@@ -111,12 +113,11 @@ public class CodecBenchmark {
       request.release();
     }
     ByteBuf reply =
-        encoder.encodeOkResponse(
-            Frame.HEAP,
+        frames.okReply(
             decodedId,
             (b, peer) -> codec.writeValue(b, value, method.getReturnType(), peer),
             PeerShapes.SAME);
-    Frame out = FrameDecoder.parse(reply.skipBytes(4));
+    Frame out = Frames.parse(reply.skipBytes(4));
     try {
       Object result = codec.readValue(out.body(), method.getReturnType());
       return decodedArgs[0] == null ? null : result;
