@@ -1,7 +1,5 @@
 package io.farcall.runtime.internal.invoke;
 
-import io.farcall.CallStatus;
-import io.farcall.ClientInterceptor;
 import io.farcall.ConnectionFailedException;
 import io.farcall.DeadlineExceededException;
 import io.farcall.InvalidCallException;
@@ -27,13 +25,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One remote call, from its first interceptor to its outcome; it is also the chain its interceptors
- * proceed through ({@link #proceed}), and what they see of the call. The whole path of a call is
- * {@link #proceed}, read top to bottom:
+ * One remote call, from its first attempt to its outcome. Farcall's own steps of a call are {@link
+ * #call}, read top to bottom (a service with interceptors runs them first: see {@link
+ * InterceptedClientCall}):
  *
  * <ol>
- *   <li>the service's {@link ClientInterceptor}s, in the order registered, each on the calling
- *       thread;
  *   <li>the deadline: an asynchronous call arms its timer ({@link #onDeadline}); a synchronous
  *       caller waits in {@link #await} until the deadline at most;
  *   <li>failover and retry: {@link #attempt} picks a provider not tried yet, and {@link
@@ -45,11 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  *       provider's shared connection; {@link Attempt#onResponse} maps the reply's status to a value
  *       or an exception (a synchronous call's value is decoded on the caller's thread).
  * </ol>
- *
- * <p>Every interceptor whose {@code intercept} ran hears {@code onEnd} once the application's
- * outcome is known ({@link #ended}).
  */
-final class ClientCall extends InterceptedCall implements ClientInterceptor.Chain {
+class ClientCall {
   private static final VarHandle OUTCOME;
   private static final VarHandle ENDED;
 
@@ -66,17 +59,28 @@ final class ClientCall extends InterceptedCall implements ClientInterceptor.Chai
   /** The outcome of a call whose value is null. */
   private static final Object NULL = new Object();
 
-  /** The outcome of a call that failed; {@code application}: with the provider's exception. */
-  private record Failed(Throwable error, boolean application) {}
+  /** Whose failure ended a call: for the status its interceptors see. */
+  enum Failure {
+    FARCALL,
+    /** The provider's own exception. */
+    APPLICATION,
+    /** The caller cancelled the call, or its waiting thread was interrupted. */
+    CANCELLED
+  }
+
+  /** The outcome of a call that failed. */
+  private record Failed(Throwable error, Failure kind) {}
 
   /** The outcome of a synchronous call that got a reply: the caller decodes it (see await). */
   private record Reply(Attempt attempt, Frame frame) {}
 
-  private final ClientInvoker invoker;
-  private final MethodDescriptor method;
-  private final Object[] args;
-  private final long deadlineNanos;
-  private final ClientInterceptor[] interceptors;
+  final ClientInvoker invoker;
+  final MethodDescriptor method;
+  final Object[] args;
+  final long deadlineNanos;
+
+  /** What the call sends as metadata: inherited, or written by interceptors; null for none. */
+  Metadata metadata;
 
   /**
    * Asynchronous calls only: completed with the outcome. A synchronous call has none; its caller
@@ -89,7 +93,8 @@ final class ClientCall extends InterceptedCall implements ClientInterceptor.Chai
   private Thread caller;
 
   /**
-   * Null while the call runs; then its value, {@link #NULL}, a {@link Failed} or a {@link Reply}.
+   * Null while the call runs; then its value, {@link #NULL}, a {@link Failed} or a {@link Reply}
+   * (which the caller replaces with what it decoded).
    */
   @SuppressWarnings("unused") // through OUTCOME
   private volatile Object outcome;
@@ -101,12 +106,6 @@ final class ClientCall extends InterceptedCall implements ClientInterceptor.Chai
   private Timeout timer;
   private volatile Attempt current;
 
-  /** The provider's own exception, once the call ended with it. */
-  private Throwable appFailure;
-
-  /** What the call failed with when its caller cancelled it. */
-  private volatile RpcException cancelFailure;
-
   /**
    * @param metadata what the call inherits (the served call's following entries), or null
    */
@@ -116,12 +115,11 @@ final class ClientCall extends InterceptedCall implements ClientInterceptor.Chai
       Object[] args,
       long deadlineNanos,
       Metadata metadata) {
-    super(method, invoker.service.name(), metadata);
     this.invoker = invoker;
     this.method = method;
     this.args = args;
     this.deadlineNanos = deadlineNanos;
-    this.interceptors = invoker.interceptors;
+    this.metadata = metadata;
     this.result = method.isAsync() ? new CompletableFuture<>() : null;
   }
 
@@ -130,107 +128,32 @@ final class ClientCall extends InterceptedCall implements ClientInterceptor.Chai
    * its failure), the future of an asynchronous one.
    */
   Object run() throws Throwable {
-    chainStarts();
-    try {
-      return runChain();
-    } finally {
-      chainEnded();
-    }
+    return call();
   }
 
-  private Object runChain() throws Throwable {
-    if (interceptors.length == 0) {
-      return proceed();
-    }
-    if (!method.isAsync()) {
-      try {
-        Object v = proceed();
-        ended(CallStatus.OK, v, null);
-        return v;
-      } catch (Throwable t) {
-        ended(endStatus(t), null, t);
-        throw t;
-      } finally {
-        notifyEnd();
-      }
-    }
-    Object r;
-    try {
-      r = proceed();
-    } catch (Throwable t) {
-      r = CompletableFuture.failedFuture(t);
-    }
-    CompletableFuture<?> f;
-    if (r instanceof CompletableFuture<?> returned) {
-      f = returned;
+  /** Farcall's own steps: see the class comment. */
+  final Object call() throws Throwable {
+    long remaining = deadlineNanos - System.nanoTime();
+    if (remaining <= 0) {
+      onDeadline();
     } else {
-      f =
-          CompletableFuture.failedFuture(
-              new IllegalStateException(
-                  "a client interceptor of "
-                      + describe()
-                      + " returned "
-                      + (r == null ? "null" : r.getClass().getName())
-                      + ", not the asynchronous method's CompletableFuture"));
-      r = f;
-    }
-    if (invoker.interceptorsObserveEnd) {
-      f.whenComplete(this::asyncEnded);
-    } else {
-      ended(CallStatus.OK, null, null); // nobody listens: what they would see does not matter
-    }
-    return r;
-  }
-
-  /** The status of a call that failed with {@code t}, the failure the application sees. */
-  private CallStatus endStatus(Throwable t) {
-    if (t == appFailure) {
-      return CallStatus.APPLICATION_ERROR;
-    }
-    return t == cancelFailure ? CallStatus.CANCELLED : statusOf(t);
-  }
-
-  private void asyncEnded(Object v, Throwable e) {
-    Throwable cause = e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e;
-    ended(cause == null ? CallStatus.OK : endStatus(cause), v, cause);
-    notifyEnd();
-  }
-
-  private void notifyEnd() {
-    for (int i = entered() - 1; i >= 0; i--) {
-      try {
-        interceptors[i].onEnd(this);
-      } catch (RuntimeException e) {
-        onEndFailed(interceptors[i], e);
-      }
-    }
-  }
-
-  /** The rest of the call's path from the step running now: see the class comment. */
-  @Override
-  public Object proceed() throws Throwable {
-    int step = nextStep(interceptors.length);
-    try {
-      if (step < interceptors.length) {
-        return interceptors[step].intercept(this, this);
-      }
-      // Farcall's own steps.
-      long remaining = deadlineNanos - System.nanoTime();
-      if (remaining <= 0) {
-        onDeadline();
+      if (result != null) {
+        timer = invoker.timer.newTimeout(t -> onDeadline(), remaining, TimeUnit.NANOSECONDS);
       } else {
-        if (result != null) {
-          timer = invoker.timer.newTimeout(t -> onDeadline(), remaining, TimeUnit.NANOSECONDS);
-        } else {
-          caller = Thread.currentThread();
-        }
-        invoker.retryBudget.onCall();
-        attempt(null);
+        caller = Thread.currentThread();
       }
-      return result != null ? userFuture() : await();
-    } finally {
-      stepBack(step);
+      invoker.retryBudget.onCall();
+      attempt(null);
     }
+    return result != null ? userFuture() : await();
+  }
+
+  /**
+   * Whose failure {@code t} is, if the call ended with it (else {@link Failure#FARCALL}): for the
+   * status interceptors see.
+   */
+  final Failure failureOf(Throwable t) {
+    return outcome instanceof Failed f && f.error == t ? f.kind : Failure.FARCALL;
   }
 
   private boolean isDone() {
@@ -294,11 +217,11 @@ final class ClientCall extends InterceptedCall implements ClientInterceptor.Chai
     }
     if (o instanceof Reply r) {
       o = r.attempt.decode(r.frame);
+      OUTCOME.setRelease(this, o); // what the reply said, for failureOf
     }
     if (o instanceof Failed f) {
       Throwable t = f.error;
-      if (f.application) {
-        appFailure = t;
+      if (f.kind == Failure.APPLICATION) {
         t.addSuppressed(new RemoteCallSite(describe()));
       } else if (t instanceof RpcException) {
         // Perhaps created on an event-loop thread; its stack should show the caller's code.
@@ -321,34 +244,17 @@ final class ClientCall extends InterceptedCall implements ClientInterceptor.Chai
     }
   }
 
-  @Override
-  public boolean isServerSide() {
-    return false;
+  /** Whether the caller cancelled the call (or its waiting thread was interrupted). */
+  final boolean cancelledByCaller() {
+    return outcome instanceof Failed f && f.kind == Failure.CANCELLED;
   }
 
-  @Override
-  public Object[] arguments() {
-    return args;
-  }
-
-  @Override
-  public long remainingNanos() {
-    return deadlineNanos - System.nanoTime();
-  }
-
-  @Override
-  public boolean isCancelled() {
-    return outcome instanceof Failed f && f.error == cancelFailure
-        || deadlineNanos - System.nanoTime() <= 0;
-  }
-
-  @Override
-  public String peer() {
+  /** The address of the provider tried last, or null before one was picked. */
+  final String peerAddress() {
     Attempt a = current;
     return a == null ? null : a.endpoint.host() + ":" + a.endpoint.port();
   }
 
-  @Override
   String describe() {
     Attempt a = current;
     return invoker.service.name()
@@ -455,8 +361,7 @@ final class ClientCall extends InterceptedCall implements ClientInterceptor.Chai
 
   private boolean cancel(RpcException failure) {
     Attempt a = current;
-    cancelFailure = failure; // before the outcome publishes it
-    if (complete(null, failure)) {
+    if (settle(new Failed(failure, Failure.CANCELLED))) {
       if (a != null) {
         a.cancelOnProvider();
       }
@@ -466,7 +371,8 @@ final class ClientCall extends InterceptedCall implements ClientInterceptor.Chai
   }
 
   private boolean complete(Object value, Throwable error) {
-    return settle(error != null ? new Failed(error, false) : value == null ? NULL : value);
+    return settle(
+        error != null ? new Failed(error, Failure.FARCALL) : value == null ? NULL : value);
   }
 
   /** Sets the outcome if none is set yet, and tells whoever waits for it. */
@@ -568,10 +474,7 @@ final class ClientCall extends InterceptedCall implements ClientInterceptor.Chai
         }
         Object outcome = decode(response);
         if (outcome instanceof Failed f) {
-          if (f.application) {
-            appFailure = f.error;
-          }
-          complete(null, f.error);
+          settle(f);
         } else {
           complete(outcome, null);
         }
@@ -599,11 +502,11 @@ final class ClientCall extends InterceptedCall implements ClientInterceptor.Chai
         return new Failed(
             invoker.codec.readError(
                 response.body(), method.exceptionTypes(), invoker.service.type().getClassLoader()),
-            true);
+            Failure.APPLICATION);
       } catch (RuntimeException e) {
         return new Failed(
             new RpcException("cannot decode the reply of " + describe() + ": " + e.getMessage(), e),
-            false);
+            Failure.FARCALL);
       } finally {
         response.release();
       }

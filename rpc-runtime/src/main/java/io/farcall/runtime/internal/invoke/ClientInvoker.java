@@ -1,9 +1,8 @@
 package io.farcall.runtime.internal.invoke;
 
 import io.farcall.ClientInterceptor;
-import io.farcall.Interceptor;
 import io.farcall.LoadBalance;
-import io.farcall.RemoteCall;
+import io.farcall.Metadata;
 import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.discovery.Endpoint;
@@ -69,8 +68,8 @@ public final class ClientInvoker {
       ServiceDirectory directory,
       ClientResources r,
       List<ClientInterceptor> interceptors) {
-    this.interceptors = InterceptedCall.chain(interceptors, new ClientInterceptor[0]);
-    this.interceptorsObserveEnd = overridesOnEnd(interceptors);
+    this.interceptors = CallSteps.chain(interceptors, new ClientInterceptor[0]);
+    this.interceptorsObserveEnd = CallSteps.observeEnd(interceptors);
     this.service = service;
     this.directory = directory;
     this.transport = r.transport();
@@ -193,23 +192,11 @@ public final class ClientInvoker {
               + ": a synchronous remote call from @NonBlocking provider code would block its I/O"
               + " thread; call an asynchronous (CompletableFuture) method instead");
     }
-    return new ClientCall(this, method, args, deadline, CallContext.inherited(served)).run();
-  }
-
-  /**
-   * Whether any of {@code interceptors} overrides {@link Interceptor#onEnd}, which does nothing.
-   */
-  static boolean overridesOnEnd(List<? extends Interceptor> interceptors) {
-    for (Interceptor i : interceptors) {
-      try {
-        if (i.getClass().getMethod("onEnd", RemoteCall.class).getDeclaringClass()
-            != Interceptor.class) {
-          return true;
-        }
-      } catch (NoSuchMethodException e) {
-        throw new AssertionError("Interceptor declares onEnd", e);
-      }
-    }
-    return false;
+    Metadata metadata = CallContext.inherited(served);
+    ClientCall call =
+        interceptors.length == 0
+            ? new ClientCall(this, method, args, deadline, metadata)
+            : new InterceptedClientCall(this, method, args, deadline, metadata);
+    return call.run();
   }
 }

@@ -62,10 +62,11 @@ public final class Dispatcher implements RequestHandler {
    * replaces any previous implementation.
    */
   public void export(ServiceDescriptor service, Object impl, List<ServerInterceptor> interceptors) {
-    ServerInterceptor[] chain = InterceptedCall.chain(interceptors, new ServerInterceptor[0]);
+    ServerInterceptor[] chain = CallSteps.chain(interceptors, new ServerInterceptor[0]);
+    boolean observeEnd = CallSteps.observeEnd(interceptors);
     Map<String, ProviderMethod> methods = new HashMap<>();
     for (MethodDescriptor m : service.methods()) {
-      methods.put(m.key(), new ProviderMethod(service.name(), m, impl, chain));
+      methods.put(m.key(), new ProviderMethod(this, service.name(), m, impl, chain, observeEnd));
     }
     codec.allowInterface(service.type());
     routes.put(service.name(), Map.copyOf(methods));
@@ -133,7 +134,10 @@ public final class Dispatcher implements RequestHandler {
       return;
     }
     admission.started();
-    ServerCall call = new ServerCall(this, conn, request, method, deadline, metadata);
+    ServerCall call =
+        method.interceptors().length == 0
+            ? new ServerCall(conn, request, method, deadline, metadata)
+            : new InterceptedServerCall(conn, request, method, deadline, metadata);
     if (method.nonBlocking()) {
       call.run(); // here, on the I/O thread: no hand-off to the executor and back
       return;

@@ -18,17 +18,23 @@ final class ProviderMethod {
   private final boolean nonBlocking;
   private final String service;
   private final ServerInterceptor[] interceptors;
+  private final boolean interceptorsObserveEnd;
+  private final Dispatcher owner;
 
   /**
    * @param interceptors the service's server interceptors, outermost first; shared by its methods
    */
   ProviderMethod(
+      Dispatcher owner,
       String service,
       MethodDescriptor descriptor,
       Object target,
-      ServerInterceptor[] interceptors) {
+      ServerInterceptor[] interceptors,
+      boolean interceptorsObserveEnd) {
+    this.owner = owner;
     this.service = service;
     this.interceptors = interceptors;
+    this.interceptorsObserveEnd = interceptorsObserveEnd;
     this.descriptor = descriptor;
     this.nonBlocking = isNonBlocking(descriptor.method(), target.getClass());
     try {
@@ -49,6 +55,16 @@ final class ProviderMethod {
 
   ServerInterceptor[] interceptors() {
     return interceptors;
+  }
+
+  /** Whether one of the interceptors overrides {@code onEnd}. */
+  boolean interceptorsObserveEnd() {
+    return interceptorsObserveEnd;
+  }
+
+  /** The dispatcher that serves it: its codec, admission and logs. */
+  Dispatcher owner() {
+    return owner;
   }
 
   MethodDescriptor descriptor() {

@@ -3,8 +3,6 @@ package io.farcall.runtime.internal.invoke;
 import io.farcall.CallStatus;
 import io.farcall.Metadata;
 import io.farcall.RemoteCall;
-import io.farcall.ServerInterceptor;
-import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
@@ -15,35 +13,30 @@ import io.farcall.runtime.internal.transport.ServerConnection;
 import io.netty.buffer.ByteBuf;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.reflect.Method;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * One request a provider admitted, from its arguments to its reply; it is also the chain its server
- * interceptors proceed through, and what they and the provider code ({@link
- * io.farcall.CurrentCall}) see of the call. Its path, run on the thread that serves it ({@link
+ * One request a provider admitted, from its arguments to its reply; what provider code sees of it
+ * through {@link io.farcall.CurrentCall}. Its path, run on the thread that serves it ({@link
  * #run}):
  *
  * <ol>
  *   <li>the deadline checked again (it may have passed while the call waited for a thread), and a
  *       call whose consumer is gone or cancelled dropped;
  *   <li>the arguments decoded, and the request's bytes let go;
- *   <li>{@link #proceed}: the service's {@link ServerInterceptor}s in the order registered, then
- *       the provider's method;
- *   <li>the reply: the value, the exception, or for an asynchronous method both once its future
- *       completes; then every interceptor that ran hears {@code onEnd}.
+ *   <li>{@link #invoke}: the provider's method (a service with server interceptors runs them first:
+ *       see {@link InterceptedServerCall});
+ *   <li>the reply: the value, the exception, or for an asynchronous method either once its future
+ *       completes.
  * </ol>
  *
  * Writes its reply's value as the reply body (so that a reply costs no lambda).
  */
-final class ServerCall extends InterceptedCall
-    implements Runnable,
-        CallContext.Served,
-        BodyWriter,
-        ServerConnection.Served,
-        ServerInterceptor.Chain {
+class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConnection.Served {
   private static final Logger log = LogManager.getLogger(ServerCall.class);
   private static final VarHandle RELEASED;
 
@@ -55,39 +48,36 @@ final class ServerCall extends InterceptedCall
     }
   }
 
-  private final BodyCodec codec;
-  private final Admission admission;
-  private final OccasionalLog undecodable;
+  final ProviderMethod method;
   final ServerConnection conn;
   final long requestId;
   private Frame request; // until its arguments are read: a header is kept no longer
   private final int bodyBytes;
-  private final ProviderMethod method;
   private final long deadlineNanos;
+  final long arrivalNanos = System.nanoTime();
   private final boolean oneway;
-  private Object[] args;
+  Object[] args;
   private volatile boolean cancelled;
   private volatile boolean released; // the admission slot was given back; once, through RELEASED
   private Object value; // the reply's value, for write()
   private volatile boolean answered; // a reply was queued
 
+  /** Created when first asked for or received, else null. */
+  private Metadata metadata;
+
   ServerCall(
-      Dispatcher dispatcher,
       ServerConnection conn,
       Frame request,
       ProviderMethod method,
       long deadlineNanos,
       Metadata metadata) {
-    super(method.descriptor(), method.service(), metadata);
-    this.codec = dispatcher.codec;
-    this.admission = dispatcher.admission;
-    this.undecodable = dispatcher.undecodable;
     this.conn = conn;
     this.bodyBytes = request.body().readableBytes();
     this.requestId = request.requestId();
     this.request = request;
     this.method = method;
     this.deadlineNanos = deadlineNanos;
+    this.metadata = metadata;
     this.oneway = request.kind() == Kind.KIND_ONEWAY;
     conn.track(requestId, this);
   }
@@ -135,7 +125,8 @@ final class ServerCall extends InterceptedCall
       if (!conn.isActive()) {
         return false; // the consumer is gone: nobody would get the reply
       }
-      args = codec.readArguments(request.body(), method.descriptor().parameterTypes());
+      args =
+          method.owner().codec.readArguments(request.body(), method.descriptor().parameterTypes());
       if (request.body().isReadable()) {
         // The arguments must be the whole body; anything else means the two sides disagree.
         throw new IllegalArgumentException(
@@ -146,7 +137,10 @@ final class ServerCall extends InterceptedCall
       // told so, and this thread goes on serving.
       String why =
           "cannot decode arguments: " + (e instanceof Error ? e.toString() : e.getMessage());
-      undecodable.warn(why + ", for " + method.descriptor() + " from " + conn.remoteAddress());
+      method
+          .owner()
+          .undecodable
+          .warn(why + ", for " + method.descriptor() + " from " + conn.remoteAddress());
       reply(Status.STATUS_INVALID_ARGUMENT, why, null);
       return false;
     } finally {
@@ -155,14 +149,12 @@ final class ServerCall extends InterceptedCall
     }
     Object value;
     RemoteCall previous = CallContext.enter(this);
-    chainStarts();
     try {
-      value = proceed();
+      value = invoke();
     } catch (Throwable t) {
       replyError(t);
       return false;
     } finally {
-      chainEnded();
       CallContext.restore(previous);
     }
     if (method.descriptor().isAsync()) {
@@ -197,24 +189,22 @@ final class ServerCall extends InterceptedCall
     return false;
   }
 
-  /** The rest of the call's path from the step running now: interceptors, then the method. */
-  @Override
-  public Object proceed() throws Throwable {
-    ServerInterceptor[] interceptors = method.interceptors();
-    int step = nextStep(interceptors.length);
-    try {
-      return step < interceptors.length
-          ? interceptors[step].intercept(this, this)
-          : method.invoke(args);
-    } finally {
-      stepBack(step);
-    }
+  /** Runs the provider's method (or, with interceptors, them first); returns what it returns. */
+  Object invoke() throws Throwable {
+    return method.invoke(args);
   }
 
+  /** The call ended so; for interceptors that listen (none here). */
+  void outcome(CallStatus status, Object value, Throwable error) {}
+
+  /** The call ended with a status of Farcall's own; for interceptors that listen (none here). */
+  void refused(Status status, String message) {}
+
+  /** The call ended and its admission was given back; for interceptors that listen (none here). */
+  void ended() {}
+
   private void replyValue(Object value) {
-    if (entered() > 0) {
-      ended(CallStatus.OK, value, null);
-    }
+    outcome(CallStatus.OK, value, null);
     if (oneway) {
       return;
     }
@@ -237,9 +227,7 @@ final class ServerCall extends InterceptedCall
   }
 
   private void replyError(Throwable error) {
-    if (entered() > 0) {
-      ended(CallStatus.APPLICATION_ERROR, null, error);
-    }
+    outcome(CallStatus.APPLICATION_ERROR, null, error);
     if (oneway) {
       return;
     }
@@ -247,7 +235,7 @@ final class ServerCall extends InterceptedCall
       reply(
           Status.STATUS_APPLICATION_ERROR,
           error.getClass().getName(),
-          (buf, peer) -> codec.writeError(buf, error, peer));
+          (buf, peer) -> method.owner().codec.writeError(buf, error, peer));
     } catch (RuntimeException | Error e) {
       log.warn("cannot send the exception of {}: {}", method.descriptor(), e.toString());
       reply(
@@ -259,7 +247,7 @@ final class ServerCall extends InterceptedCall
 
   @Override
   public void write(ByteBuf body, PeerShapes peer) {
-    codec.writeValue(body, value, method.descriptor().valueType(), peer);
+    method.owner().codec.writeValue(body, value, method.descriptor().valueType(), peer);
   }
 
   @Override
@@ -280,6 +268,57 @@ final class ServerCall extends InterceptedCall
   @Override
   public Metadata metadataIfAny() {
     return metadata;
+  }
+
+  @Override
+  public final Metadata metadata() {
+    Metadata m = metadata;
+    if (m == null) {
+      m = new Metadata();
+      metadata = m;
+    }
+    return m;
+  }
+
+  @Override
+  public final String service() {
+    return method.service();
+  }
+
+  @Override
+  public final Method method() {
+    return method.descriptor().method();
+  }
+
+  @Override
+  public final String methodKey() {
+    return method.descriptor().key();
+  }
+
+  /** Null while the call runs: only interceptors hear how it ended. */
+  @Override
+  public CallStatus status() {
+    return null;
+  }
+
+  @Override
+  public Object value() {
+    return null;
+  }
+
+  @Override
+  public Throwable error() {
+    return null;
+  }
+
+  @Override
+  public long elapsedNanos() {
+    return System.nanoTime() - arrivalNanos;
+  }
+
+  @Override
+  public String toString() {
+    return describe();
   }
 
   @Override
@@ -308,21 +347,20 @@ final class ServerCall extends InterceptedCall
     return conn.remoteAddress();
   }
 
-  @Override
   String describe() {
-    return serviceName + "." + method.descriptor().key() + " from " + conn.remoteAddress();
+    return method.service() + "." + method.descriptor().key() + " from " + conn.remoteAddress();
   }
 
   /** Gives back this call's admission slot; once, before its reply leaves. */
   private void release() {
     if (RELEASED.compareAndSet(this, false, true)) {
-      admission.exit();
+      method.owner().admission.exit();
     }
   }
 
   private void reply(Status status, String message, BodyWriter body) {
-    if (entered() > 0 && status() == null) {
-      ended(statusOf(status), null, new io.farcall.RpcException(message));
+    if (status != Status.STATUS_APPLICATION_ERROR) { // replyError said so already
+      refused(status, message);
     }
     // Free the slot before the reply can reach the caller, so its next call finds it free.
     release();
@@ -334,23 +372,16 @@ final class ServerCall extends InterceptedCall
   }
 
   /** Ends the call: exactly once, after its reply (if any) was queued. */
-  void finish() {
+  final void finish() {
     release();
     conn.untrack(requestId, this);
-    admission.ended(bodyBytes);
-    ServerInterceptor[] interceptors = method.interceptors();
-    if (entered() > 0) {
-      if (status() == null) {
-        ended(cancelled ? CallStatus.CANCELLED : CallStatus.INTERNAL, null, null);
-      }
-      for (int i = entered() - 1; i >= 0; i--) {
-        try {
-          interceptors[i].onEnd(this);
-        } catch (RuntimeException e) {
-          onEndFailed(interceptors[i], e);
-        }
-      }
-    }
+    method.owner().admission.ended(bodyBytes);
+    ended();
+  }
+
+  /** Whether the consumer cancelled the call. */
+  final boolean cancelledByCaller() {
+    return cancelled;
   }
 
   /** Refuses {@code request} without serving it. */
@@ -368,7 +399,7 @@ final class ServerCall extends InterceptedCall
         .build();
   }
 
-  private static CallStatus statusOf(Status s) {
+  static CallStatus statusOf(Status s) {
     return switch (s) {
       case STATUS_OK -> CallStatus.OK;
       case STATUS_APPLICATION_ERROR -> CallStatus.APPLICATION_ERROR;
