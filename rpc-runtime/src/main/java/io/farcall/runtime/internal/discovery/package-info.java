@@ -10,5 +10,11 @@
  * lists read from ZooKeeper are saved on local disk by {@link
  * io.farcall.runtime.internal.discovery.DiskCache}, so that a directory created while ZooKeeper is
  * unreachable, in this run or a later one, starts from them.
+ *
+ * <p>Inside, the registry is a facade over one class per role, all on the one Curator client:
+ * {@link io.farcall.runtime.internal.discovery.ZooKeeperConnection} (the client, the embedded
+ * ZooKeeper, the threads), {@link io.farcall.runtime.internal.discovery.Registrar} (registrations),
+ * {@link io.farcall.runtime.internal.discovery.ServiceDirectories} (directories and their catch-up)
+ * and {@link io.farcall.runtime.internal.discovery.ServiceLister} (listing for tools).
  */
 package io.farcall.runtime.internal.discovery;
