@@ -33,8 +33,27 @@ final class CallSteps {
 
   private CallSteps() {}
 
-  /** What an interceptor's {@code onEnd} sees. */
-  record Ended(CallStatus status, Object value, Throwable error, long endNanos) {}
+  /** What an interceptor's {@code onEnd} sees; {@link #RUNNING} until the call ended. */
+  record Ended(CallStatus status, Object value, Throwable error, long endNanos) {
+    /** The outcome of a call still running: none yet. */
+    static final Ended RUNNING = new Ended(null, null, null, 0);
+
+    /** Nanoseconds from {@code startNanos} to the end, or to now while the call runs. */
+    long elapsedSince(long startNanos) {
+      return (status == null ? System.nanoTime() : endNanos) - startNanos;
+    }
+  }
+
+  /** Tells the first {@code entered} interceptors, innermost first, that {@code call} ended. */
+  static void notifyEnd(Interceptor[] interceptors, int entered, RemoteCall call) {
+    for (int i = entered - 1; i >= 0; i--) {
+      try {
+        interceptors[i].onEnd(call);
+      } catch (RuntimeException e) {
+        onEndFailed(interceptors[i], e);
+      }
+    }
+  }
 
   /**
    * One side's interceptors of a service as the array its calls step through.
@@ -121,7 +140,7 @@ final class CallSteps {
     return (steps & ~0x1f) | index;
   }
 
-  static void onEndFailed(Object interceptor, RuntimeException e) {
+  private static void onEndFailed(Object interceptor, RuntimeException e) {
     failedOnEnd.warn(interceptor.getClass().getName() + ": " + e);
   }
 

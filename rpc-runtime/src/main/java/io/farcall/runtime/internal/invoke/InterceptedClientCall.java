@@ -25,7 +25,7 @@ final class InterceptedClientCall extends ClientCall
   private Thread chainThread;
 
   /** The outcome, once known and only if an interceptor listens for it. */
-  private Ended ended;
+  private Ended ended = Ended.RUNNING;
 
   InterceptedClientCall(
       ClientInvoker invoker,
@@ -118,14 +118,7 @@ final class InterceptedClientCall extends ClientCall
     if (!invoker.interceptorsObserveEnd) {
       return;
     }
-    ClientInterceptor[] interceptors = invoker.interceptors;
-    for (int i = CallSteps.entered(steps) - 1; i >= 0; i--) {
-      try {
-        interceptors[i].onEnd(this);
-      } catch (RuntimeException e) {
-        CallSteps.onEndFailed(interceptors[i], e);
-      }
-    }
+    CallSteps.notifyEnd(invoker.interceptors, CallSteps.entered(steps), this);
   }
 
   @Override
@@ -180,26 +173,22 @@ final class InterceptedClientCall extends ClientCall
 
   @Override
   public CallStatus status() {
-    Ended e = ended;
-    return e == null ? null : e.status();
+    return ended.status();
   }
 
   @Override
   public Object value() {
-    Ended e = ended;
-    return e == null ? null : e.value();
+    return ended.value();
   }
 
   @Override
   public Throwable error() {
-    Ended e = ended;
-    return e == null ? null : e.error();
+    return ended.error();
   }
 
   @Override
   public long elapsedNanos() {
-    Ended e = ended;
-    return (e == null ? System.nanoTime() : e.endNanos()) - startNanos;
+    return ended.elapsedSince(startNanos);
   }
 
   @Override

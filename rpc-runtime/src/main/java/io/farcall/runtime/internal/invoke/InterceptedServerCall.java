@@ -22,7 +22,7 @@ final class InterceptedServerCall extends ServerCall implements ServerIntercepto
   private Thread chainThread;
 
   /** The outcome, once known and only if an interceptor listens for it. */
-  private Ended ended;
+  private Ended ended = Ended.RUNNING;
 
   InterceptedServerCall(
       ServerConnection conn,
@@ -77,40 +77,29 @@ final class InterceptedServerCall extends ServerCall implements ServerIntercepto
     if (entered == 0 || !method.interceptorsObserveEnd()) {
       return;
     }
-    if (ended == null) {
+    if (ended == Ended.RUNNING) {
       outcome(cancelledByCaller() ? CallStatus.CANCELLED : CallStatus.INTERNAL, null, null);
     }
-    ServerInterceptor[] interceptors = method.interceptors();
-    for (int i = entered - 1; i >= 0; i--) {
-      try {
-        interceptors[i].onEnd(this);
-      } catch (RuntimeException e) {
-        CallSteps.onEndFailed(interceptors[i], e);
-      }
-    }
+    CallSteps.notifyEnd(method.interceptors(), entered, this);
   }
 
   @Override
   public CallStatus status() {
-    Ended e = ended;
-    return e == null ? null : e.status();
+    return ended.status();
   }
 
   @Override
   public Object value() {
-    Ended e = ended;
-    return e == null ? null : e.value();
+    return ended.value();
   }
 
   @Override
   public Throwable error() {
-    Ended e = ended;
-    return e == null ? null : e.error();
+    return ended.error();
   }
 
   @Override
   public long elapsedNanos() {
-    Ended e = ended;
-    return (e == null ? System.nanoTime() : e.endNanos()) - arrivalNanos;
+    return ended.elapsedSince(arrivalNanos);
   }
 }
