@@ -61,13 +61,28 @@ public final class FarcallOps implements AutoCloseable {
   private final Registry registry;
   private final EventLoopGroup group;
 
-  private FarcallOps(String registryAddress, String basePath, Registry registry) {
+  /**
+   * The connections pings use, kept between rounds (a tool that pings every second reuses them).
+   * Connecting waits at most the connect timeout; a round's own timeout bounds what it waits for.
+   */
+  private final ClientTransport transport;
+
+  private FarcallOps(
+      String registryAddress, String basePath, Registry registry, Duration connectTimeout) {
     this.registryAddress = registryAddress;
     this.basePath = basePath;
     this.registry = registry;
     this.group =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("farcall-ops", true), NioIoHandler.newFactory());
+    this.transport =
+        new ClientTransport(
+            group,
+            new TransportConfig(
+                MAX_FRAME_SIZE,
+                connectTimeout,
+                FarcallSettings.builder().settings().heartbeatInterval()),
+            null);
   }
 
   /**
@@ -100,7 +115,7 @@ public final class FarcallOps implements AutoCloseable {
     } catch (RpcException e) {
       throw new RegistryUnavailableException(config.connectString(), e.getMessage(), e);
     }
-    return new FarcallOps(config.connectString(), config.basePath(), started);
+    return new FarcallOps(config.connectString(), config.basePath(), started, connectTimeout);
   }
 
   /** The ZooKeeper connect string this reads. */
@@ -139,7 +154,8 @@ public final class FarcallOps implements AutoCloseable {
   /**
    * Asks every provider in {@code providers}, all at once, whether it serves its service, with a
    * heartbeat that names the service (a provider answers it on its event loop, without running
-   * application code). Each gets {@code timeout} to connect and answer.
+   * application code). Each gets {@code timeout} to connect and answer; connections stay open for
+   * the next round.
    *
    * @return one result per provider, in the given order
    */
@@ -149,26 +165,16 @@ public final class FarcallOps implements AutoCloseable {
       throw new IllegalArgumentException("timeout must be positive, was " + timeout);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    // A transport per round, so that its connect timeout is this round's and nothing outlives it.
-    ClientTransport transport =
-        new ClientTransport(
-            group,
-            new TransportConfig(MAX_FRAME_SIZE, timeout, timeout.plus(Duration.ofMinutes(1))),
-            null);
-    try {
-      List<CompletableFuture<PingResult>> pending = new ArrayList<>();
-      for (Provider p : providers) {
-        pending.add(ping(transport, p));
-      }
-      List<PingResult> results = new ArrayList<>();
-      int i = 0;
-      for (Provider p : providers) {
-        results.add(await(pending.get(i++), p, deadline, timeout));
-      }
-      return List.copyOf(results);
-    } finally {
-      transport.close();
+    List<CompletableFuture<PingResult>> pending = new ArrayList<>();
+    for (Provider p : providers) {
+      pending.add(ping(transport, p));
     }
+    List<PingResult> results = new ArrayList<>();
+    int i = 0;
+    for (Provider p : providers) {
+      results.add(await(pending.get(i++), p, deadline, timeout));
+    }
+    return List.copyOf(results);
   }
 
   private static CompletableFuture<PingResult> ping(ClientTransport transport, Provider p) {
@@ -249,6 +255,7 @@ public final class FarcallOps implements AutoCloseable {
   /** Stops the event loop and closes the ZooKeeper session. Idempotent. */
   @Override
   public void close() {
+    transport.close();
     registry.close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
