@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ZooKeeperExtension;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,15 +37,7 @@ class CloseTest {
     consumer.close();
     provider.close();
 
-    Set<String> left = Set.of();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() - end < 0) {
-      left = startedSince(before);
-      if (left.isEmpty()) {
-        break;
-      }
-      Thread.sleep(50);
-    }
+    Set<String> left = Poll.until(() -> startedSince(before), Set::isEmpty, Duration.ofSeconds(10));
     assertThat(left).as("threads still alive after close()").isEmpty();
   }
 

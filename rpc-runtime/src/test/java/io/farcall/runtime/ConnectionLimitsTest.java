@@ -14,6 +14,7 @@ import io.farcall.runtime.internal.transport.ConnectionLimits;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
 import io.farcall.runtime.testing.LogCapture;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.RawFrames;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.io.ByteArrayOutputStream;
@@ -180,7 +181,7 @@ class ConnectionLimitsTest {
         }
       }
       List<String> warnings =
-          Awaits.until(
+          Poll.until(
               () -> log.messages(Level.WARN),
               m -> m.stream().anyMatch(w -> w.contains("frames still arriving hold")),
               Duration.ofSeconds(5));
@@ -239,7 +240,7 @@ class ConnectionLimitsTest {
         LogCapture.of(io.farcall.runtime.internal.transport.ServerTransport.class)) {
       Socket s = connect();
       Thread writer = writeInBackground(s, bigReplyRequests(300));
-      Awaits.until(
+      Poll.until(
           () -> server.messages(Level.INFO),
           m -> m.stream().anyMatch(i -> i.contains("not reading from")),
           Duration.ofSeconds(20));
@@ -266,7 +267,7 @@ class ConnectionLimitsTest {
       Socket s = connect();
       Thread writer = writeInBackground(s, bigReplyRequests(300));
       List<String> warnings =
-          Awaits.until(
+          Poll.until(
               () -> queue.messages(Level.WARN),
               m -> m.stream().anyMatch(w -> w.contains("maxqueuedbytes")),
               Duration.ofSeconds(20));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.farcall.DeadlineExceededException;
 import io.farcall.runtime.testing.Chain;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -61,7 +62,7 @@ class DeadlinePropagationTest {
     Throwable t = catchThrowable(() -> front.front(2_000));
     assertThat(t).isInstanceOf(DeadlineExceededException.class);
     // Once B has finished its wait and tried, however late it runs: its call must not reach C.
-    Awaits.until(middle.callsToBack::get, n -> n > tried, Duration.ofSeconds(10));
+    Poll.until(middle.callsToBack::get, n -> n > tried, Duration.ofSeconds(10));
     assertThat(middle.callsToBack.get()).as("B tried to call C").isGreaterThan(tried);
     assertThat(back.executions.get()).isEqualTo(before);
   }

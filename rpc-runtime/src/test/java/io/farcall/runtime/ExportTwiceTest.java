@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +44,7 @@ class ExportTwiceTest {
 
   /** The Greeter providers listed, once at least one is (registration may trail the export). */
   private static List<FarcallOps.Provider> registered(FarcallOps ops) {
-    return Awaits.until(
+    return Poll.until(
         () -> ops.services().getOrDefault(Greeter.class.getName(), List.of()),
         listed -> !listed.isEmpty(),
         Duration.ofSeconds(10));

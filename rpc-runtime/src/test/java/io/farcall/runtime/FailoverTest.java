@@ -7,11 +7,11 @@ import io.farcall.runtime.internal.invoke.ClientInvoker;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
 import io.farcall.runtime.testing.LogCapture;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -57,12 +57,8 @@ class FailoverTest {
       assertThat(outcomes.subList(15, 25)).containsOnly("B");
 
       implA.hung = false;
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-      boolean backInRotation = false;
-      while (!backInRotation && System.nanoTime() - end < 0) {
-        backInRotation = greeter.whoAmI().equals("A");
-        Thread.sleep(20);
-      }
+      boolean backInRotation =
+          Poll.until(() -> greeter.whoAmI().equals("A"), back -> back, Duration.ofSeconds(15));
       assertThat(backInRotation).as("A back in rotation after its probe").isTrue();
     }
   }
@@ -89,7 +85,7 @@ class FailoverTest {
       try (LogCapture log = LogCapture.of(ClientInvoker.class)) {
         // Calls go on, and succeed, until the consumer has seen the empty list and said so.
         boolean seen =
-            Awaits.until(
+            Poll.until(
                 () -> {
                   assertThat(greeter.whoAmI()).isEqualTo("only");
                   return log.messages(Level.WARN).stream()

@@ -13,6 +13,7 @@ import io.farcall.RemoteCall;
 import io.farcall.ServerInterceptor;
 import io.farcall.runtime.testing.CountingInterceptor;
 import io.farcall.runtime.testing.Greeter;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.Traced.Hop;
 import io.farcall.runtime.testing.Traced.HopImpl;
 import io.farcall.runtime.testing.Traced.Probe;
@@ -60,7 +61,7 @@ class InterceptorsTest {
   }
 
   private static <T> T ready(T stub, Runnable call) {
-    Awaits.until(
+    Poll.until(
         () -> {
           try {
             call.run();
@@ -113,12 +114,12 @@ class InterceptorsTest {
             .stub(Probe.class);
     ready(stub, () -> stub.metadata("warm-up"));
     // The provider's side ends once its reply is queued: perhaps after the caller returned.
-    Awaits.until(() -> log.contains("s1 server end OK -"), seen -> seen, Duration.ofSeconds(5));
+    Poll.until(() -> log.contains("s1 server end OK -"), seen -> seen, Duration.ofSeconds(5));
     log.clear();
 
     assertThat(stub.metadata("k")).isEqualTo("-");
 
-    assertThat(Awaits.until(log::size, n -> n >= 8, Duration.ofSeconds(5))).isEqualTo(8);
+    assertThat(Poll.until(log::size, n -> n >= 8, Duration.ofSeconds(5))).isEqualTo(8);
     String service = Probe.class.getName();
     assertThat(log.stream().filter(l -> l.startsWith("c")))
         .containsExactly(
@@ -213,7 +214,7 @@ class InterceptorsTest {
     assertThat(stub.metadataAsync("cached").get(10, TimeUnit.SECONDS)).isEqualTo("from cache");
 
     assertThat(probe.served.get()).as("calls that reached the provider").isEqualTo(servedBefore);
-    assertThat(Awaits.until(() -> ends.size(), n -> n >= 3, Duration.ofSeconds(5)))
+    assertThat(Poll.until(() -> ends.size(), n -> n >= 3, Duration.ofSeconds(5)))
         .as("onEnd calls")
         .isEqualTo(3);
     assertThat(ends.subList(1, 3)).containsOnly(CallStatus.OK);
@@ -276,7 +277,7 @@ class InterceptorsTest {
     assertThatThrownBy(() -> consumer.stub(Greeter.class).greet("nobody"))
         .isInstanceOf(NoProviderException.class);
 
-    assertThat(Awaits.until(() -> ended.size(), n -> n >= 4, Duration.ofSeconds(5)))
+    assertThat(Poll.until(() -> ended.size(), n -> n >= 4, Duration.ofSeconds(5)))
         .as("onEnd calls")
         .isEqualTo(4);
     assertThat(ended)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.farcall.ProviderUnavailableException;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +32,7 @@ class OverloadTest {
 
       // Occupy the provider's only thread.
       CompletableFuture<String> busy = CompletableFuture.supplyAsync(() -> greeter.slow(1_500));
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (impl.calls.get() < 2 && System.nanoTime() - end < 0) {
-        Thread.sleep(5);
-      }
+      Poll.until(impl.calls::get, n -> n >= 2, java.time.Duration.ofSeconds(5));
 
       Throwable refused = catchThrowable(() -> greeter.greet("one too many"));
       assertThat(refused).isInstanceOf(ProviderUnavailableException.class);
@@ -96,7 +94,7 @@ class OverloadTest {
       // One call holds 60 KiB until its gate opens.
       CompletableFuture<Integer> held =
           CompletableFuture.supplyAsync(() -> vault.keep(new byte[60 * 1024], "first"));
-      Awaits.until(impl.entered::get, n -> n == 1, java.time.Duration.ofSeconds(5));
+      Poll.until(impl.entered::get, n -> n == 1, java.time.Duration.ofSeconds(5));
       assertThat(impl.entered.get()).isEqualTo(1);
 
       // Another 60 KiB would take the provider past its 100 KiB: refused, retryable, never run.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.List;
@@ -57,7 +58,7 @@ class ProviderStopTest {
       // The load reaches both before A stops.
       int aBefore = implA.calls.get();
       int bBefore = implB.calls.get();
-      Awaits.until(
+      Poll.until(
           () -> implA.calls.get() > aBefore + 20 && implB.calls.get() > bBefore + 20,
           reached -> reached,
           Duration.ofSeconds(10));
@@ -75,7 +76,7 @@ class ProviderStopTest {
       }
       // Calls under load keep succeeding after A is gone.
       int okAtClose = ok.get();
-      Awaits.until(ok::get, n -> n > okAtClose + 100, Duration.ofSeconds(10));
+      Poll.until(ok::get, n -> n > okAtClose + 100, Duration.ofSeconds(10));
       assertThat(ok.get()).isGreaterThan(okAtClose + 100);
       ConcurrentHashMap<String, Integer> after = new ConcurrentHashMap<>();
       for (int i = 0; i < 20; i++) {

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.farcall.NoProviderException;
 import io.farcall.runtime.testing.Greeter;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ProviderMain;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,15 +44,17 @@ class SeparateJvmProviderTest {
       assertThat(echo.isAlive()).as("provider JVM said READY within 60 s").isFalse();
 
       Greeter greeter = consumer.stub(Greeter.class);
-      String who = null;
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (who == null && System.nanoTime() - end < 0) {
-        try {
-          who = greeter.whoAmI();
-        } catch (RuntimeException e) {
-          Thread.sleep(50);
-        }
-      }
+      String who =
+          Poll.until(
+              () -> {
+                try {
+                  return greeter.whoAmI();
+                } catch (RuntimeException e) {
+                  return null; // not registered yet
+                }
+              },
+              Objects::nonNull,
+              Duration.ofSeconds(20));
       assertThat(who).isEqualTo("jvm-" + provider.pid());
       assertThat(greeter.add(20, 22)).isEqualTo(42);
 
@@ -58,12 +63,11 @@ class SeparateJvmProviderTest {
       assertThat(provider.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(provider.exitValue()).isZero();
       // It deregistered on the way out: the consumer's directory learns it is gone.
-      Throwable last = null;
-      end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (!(last instanceof NoProviderException) && System.nanoTime() - end < 0) {
-        last = catchThrowable(greeter::whoAmI);
-        Thread.sleep(20);
-      }
+      Throwable last =
+          Poll.until(
+              () -> catchThrowable(greeter::whoAmI),
+              t -> t instanceof NoProviderException,
+              Duration.ofSeconds(20));
       assertThat(last)
           .isInstanceOf(NoProviderException.class)
           .hasMessageContaining(Greeter.class.getName());

@@ -62,14 +62,14 @@ class HungProviderIT {
       for (Provider p : List.of(a, b, c)) {
         load.awaitServedBy(p.name(), start, Duration.ofSeconds(30));
       }
-      Thread.sleep(1_000);
+      load.runFor(Duration.ofSeconds(1));
       stoppedAt = System.nanoTime();
       c.jvm().suspend();
-      Thread.sleep(HUNG_FOR.toMillis());
+      load.runFor(HUNG_FOR);
       resumedAt = System.nanoTime();
       c.jvm().resume();
       backAt = load.awaitServedBy(c.name(), resumedAt, Duration.ofSeconds(30));
-      Thread.sleep(1_000);
+      load.runFor(Duration.ofSeconds(1));
       load.close();
       calls = load.calls();
     }

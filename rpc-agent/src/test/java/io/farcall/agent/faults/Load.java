@@ -1,6 +1,7 @@
 package io.farcall.agent.faults;
 
 import acme.faults.Ledger;
+import io.farcall.runtime.testing.Poll;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,15 +101,10 @@ final class Load implements AutoCloseable {
    * Waits until {@code provider} has served a call that ended after {@code afterNanos}; fails if
    * none did within {@code timeout}. Returns when the first such call ended.
    */
-  long awaitServedBy(String provider, long afterNanos, Duration timeout)
-      throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (!servedAfter(provider, afterNanos)) {
-      if (System.nanoTime() - end > 0) {
-        throw new AssertionError(
-            provider + " served no call within " + timeout + "; calls so far: " + summary(calls()));
-      }
-      Thread.sleep(20);
+  long awaitServedBy(String provider, long afterNanos, Duration timeout) {
+    if (!Poll.until(() -> servedAfter(provider, afterNanos), served -> served, timeout)) {
+      throw new AssertionError(
+          provider + " served no call within " + timeout + "; calls so far: " + summary(calls()));
     }
     return firstServedBy(calls(), provider, afterNanos).orElseThrow();
   }
@@ -116,6 +112,15 @@ final class Load implements AutoCloseable {
   private boolean servedAfter(String provider, long afterNanos) {
     Long last = lastServed.get(provider);
     return last != null && last - afterNanos > 0;
+  }
+
+  /**
+   * Lets the callers go on calling for {@code time}: a stretch of a scenario's timeline (steady
+   * load before a fault, the fault itself, load after recovery), not a wait for anything to happen.
+   * A negative time is none.
+   */
+  void runFor(Duration time) throws InterruptedException {
+    Thread.sleep(Math.max(0, time.toMillis()));
   }
 
   /** Stops the callers and waits for their last calls to end; idempotent. */

@@ -9,6 +9,7 @@ import io.farcall.agent.faults.Executions.Execution;
 import io.farcall.agent.faults.Providers.Provider;
 import io.farcall.agent.testing.JvmProcesses;
 import io.farcall.runtime.Farcall;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,7 +95,7 @@ class NestedDeadlineIT {
       Relay relay = a.stub(Relay.class);
       Sink sink = a.stub(Sink.class);
       // B learns of C from its watch, a moment after C registered.
-      Providers.await("a first call through B to C", Duration.ofSeconds(30), () -> warmUp(relay));
+      Poll.untilTrue("a first call through B to C", () -> warmUp(relay), Duration.ofSeconds(30));
 
       List<Future<Outcome>> futures = new ArrayList<>();
       for (int t = 0; t < CALLERS; t++) {
@@ -136,10 +137,10 @@ class NestedDeadlineIT {
         held.add(f.get(1, TimeUnit.MINUTES));
       }
       // B finishes its late calls after A gave up on them: wait for its record of each.
-      Providers.await(
+      Poll.untilTrue(
           "B's record of the outcome of every nested call",
-          Duration.ofSeconds(30),
-          () -> nestedOutcomes() >= relayed.size());
+          () -> nestedOutcomes() >= relayed.size(),
+          Duration.ofSeconds(30));
     } finally {
       callers.shutdownNow();
     }

@@ -49,10 +49,10 @@ class ProviderCrashIT {
       for (Provider p : List.of(a, b, c)) {
         load.awaitServedBy(p.name(), start, Duration.ofSeconds(30));
       }
-      Thread.sleep(2_000);
+      load.runFor(Duration.ofSeconds(2));
       killedAt = System.nanoTime();
       b.jvm().kill();
-      Thread.sleep(5_000);
+      load.runFor(Duration.ofSeconds(5));
       load.awaitServedBy(
           a.name(), killedAt + Duration.ofSeconds(4).toNanos(), Duration.ofSeconds(10));
       load.awaitServedBy(

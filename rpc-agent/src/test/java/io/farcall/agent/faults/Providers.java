@@ -7,9 +7,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
-/** Starting the scenarios' provider JVMs, and waiting for things, boundedly. */
+/** Starting the scenarios' provider JVMs. */
 final class Providers {
   static final Duration START_LIMIT = Duration.ofSeconds(60);
 
@@ -25,7 +24,7 @@ final class Providers {
      * Waits for {@code READY}; fails if the agent did not export (it logs that and lets the
      * application go on, which here would only show later as a provider missing).
      */
-    Provider awaitReady() throws InterruptedException {
+    Provider awaitReady() {
       jvm.awaitLine(l -> l.equals("READY " + name), START_LIMIT);
       if (jvm.lines().stream().noneMatch(l -> l.contains(" exported "))) {
         throw new AssertionError(name + " exported nothing; output:\n" + jvm.output());
@@ -78,17 +77,5 @@ final class Providers {
             .main(mainClass, args);
     env.forEach(builder::env);
     return new Provider(name, port, builder.start(jvms));
-  }
-
-  /** Polls {@code condition} every 20 ms; fails naming {@code what} if not true in time. */
-  static void await(String what, Duration timeout, BooleanSupplier condition)
-      throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - end > 0) {
-        throw new AssertionError(what + ": not within " + timeout);
-      }
-      Thread.sleep(20);
-    }
   }
 }

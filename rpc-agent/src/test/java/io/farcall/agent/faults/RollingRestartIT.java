@@ -55,7 +55,7 @@ class RollingRestartIT {
       for (Provider p : providers) {
         load.awaitServedBy(p.name(), start, Duration.ofSeconds(30));
       }
-      Thread.sleep(1_000);
+      load.runFor(Duration.ofSeconds(1));
       for (Provider old : List.copyOf(providers)) {
         assertThat(old.jvm().isAlive()).as("%s alive before SIGTERM", old.name()).isTrue();
         long sigterm = System.nanoTime();
@@ -73,7 +73,7 @@ class RollingRestartIT {
         long first = load.awaitServedBy(replacement.name(), started, Duration.ofSeconds(30));
         replacementToFirstCall.add(between(started, first));
         providers.set(providers.indexOf(old), replacement);
-        Thread.sleep(1_000);
+        load.runFor(Duration.ofSeconds(1));
       }
       load.close();
       calls = load.calls();

@@ -8,12 +8,14 @@ import io.farcall.agent.faults.Load.Call;
 import io.farcall.agent.faults.Providers.Provider;
 import io.farcall.agent.testing.JvmProcesses;
 import io.farcall.runtime.Farcall;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -70,27 +72,31 @@ class SessionExpiryIT {
       }
       path = instancePath(observer, a).orElseThrow();
       oldSession = owner(observer, path);
-      Thread.sleep(1_000);
+      load.runFor(Duration.ofSeconds(1));
 
       expiredAt = System.nanoTime();
       zk.expireSession(oldSession);
-      long end = expiredAt + REREGISTERED_WITHIN.toNanos();
-      while (System.nanoTime() - end < 0) {
-        long owner = owner(observer, path);
-        if (owner != oldSession && goneAt == 0) {
-          goneAt = System.nanoTime();
-        }
-        if (owner != 0 && owner != oldSession) {
-          backAt = System.nanoTime();
-          newSession = owner;
-          break;
-        }
-        Thread.sleep(10);
+      AtomicLong firstGone = new AtomicLong();
+      long owner =
+          Poll.until(
+              () -> {
+                long now = owner(observer, path);
+                if (now != oldSession) {
+                  firstGone.compareAndSet(0, System.nanoTime());
+                }
+                return now;
+              },
+              now -> now != 0 && now != oldSession,
+              REREGISTERED_WITHIN.minusNanos(System.nanoTime() - expiredAt));
+      goneAt = firstGone.get();
+      if (owner != 0 && owner != oldSession) {
+        backAt = System.nanoTime();
+        newSession = owner;
       }
       if (backAt != 0) {
         load.awaitServedBy(a.name(), backAt, Duration.ofSeconds(10));
       }
-      Thread.sleep(1_000);
+      load.runFor(Duration.ofSeconds(1));
       load.close();
       calls = load.calls();
     }
@@ -134,8 +140,12 @@ class SessionExpiryIT {
   }
 
   /** The session owning the ephemeral node at {@code path}; 0 if there is none. */
-  private static long owner(CuratorFramework zk, String path) throws Exception {
-    Stat stat = zk.checkExists().forPath(path);
-    return stat == null ? 0 : stat.getEphemeralOwner();
+  private static long owner(CuratorFramework zk, String path) {
+    try {
+      Stat stat = zk.checkExists().forPath(path);
+      return stat == null ? 0 : stat.getEphemeralOwner();
+    } catch (Exception e) {
+      throw new IllegalStateException("reading " + path, e);
+    }
   }
 }

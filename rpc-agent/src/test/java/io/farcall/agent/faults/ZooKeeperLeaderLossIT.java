@@ -8,6 +8,7 @@ import io.farcall.agent.faults.Load.Call;
 import io.farcall.agent.faults.Providers.Provider;
 import io.farcall.agent.testing.JvmProcesses;
 import io.farcall.runtime.Farcall;
+import io.farcall.runtime.testing.Poll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -83,7 +84,7 @@ class ZooKeeperLeaderLossIT {
       for (Provider p : List.of(a, b, c)) {
         load.awaitServedBy(p.name(), start, Duration.ofSeconds(30));
       }
-      Thread.sleep(1_000);
+      load.runFor(Duration.ofSeconds(1));
       killedAt = System.nanoTime();
       assertThat(ensemble.killServer(leader)).as("killed the leader %s", leader).isTrue();
       List<InstanceSpec> left = new ArrayList<>(specs);
@@ -95,7 +96,7 @@ class ZooKeeperLeaderLossIT {
       startedAt = System.nanoTime();
       Provider d = Providers.ledger(jvms, "zk-D", registry, executions).awaitReady();
       firstCall = load.awaitServedBy(d.name(), startedAt, Duration.ofSeconds(30));
-      Thread.sleep(2_000);
+      load.runFor(Duration.ofSeconds(2));
       load.close();
       calls = load.calls();
     }
@@ -118,18 +119,16 @@ class ZooKeeperLeaderLossIT {
   }
 
   /** Asks each server what it is ({@code srvr}) until one says it leads. */
-  private static InstanceSpec awaitLeader(List<InstanceSpec> servers, Duration timeout)
-      throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() - end < 0) {
-      for (InstanceSpec s : servers) {
-        if (mode(s).filter("leader"::equals).isPresent()) {
-          return s;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no leader among " + servers + " within " + timeout);
+  private static InstanceSpec awaitLeader(List<InstanceSpec> servers, Duration timeout) {
+    return Poll.untilOrFail(
+            "a leader among " + servers,
+            () ->
+                servers.stream()
+                    .filter(s -> mode(s).filter("leader"::equals).isPresent())
+                    .findFirst(),
+            Optional::isPresent,
+            timeout)
+        .orElseThrow();
   }
 
   /** The server's {@code Mode:} line of {@code srvr}, if it answers. */

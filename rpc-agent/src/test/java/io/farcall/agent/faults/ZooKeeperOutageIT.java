@@ -9,6 +9,7 @@ import io.farcall.agent.faults.Providers.Provider;
 import io.farcall.agent.testing.Jvm;
 import io.farcall.agent.testing.JvmProcesses;
 import io.farcall.runtime.Farcall;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -82,10 +83,10 @@ class ZooKeeperOutageIT {
       for (Provider p : providers) {
         load.awaitServedBy(p.name(), start, Duration.ofSeconds(30));
       }
-      Thread.sleep(1_000);
+      load.runFor(Duration.ofSeconds(1));
       stoppedAt = System.nanoTime();
       zk.stop();
-      Thread.sleep(5_000);
+      load.runFor(Duration.ofSeconds(5));
 
       Jvm newcomer = caller("caller-during", env);
       during = newcomer.awaitExit(Providers.START_LIMIT);
@@ -94,20 +95,20 @@ class ZooKeeperOutageIT {
           .as("the new consumer ran while ZooKeeper was down")
           .isLessThan(OUTAGE.toNanos());
 
-      Thread.sleep(Math.max(0, OUTAGE.toMillis() - (System.nanoTime() - stoppedAt) / 1_000_000));
+      load.runFor(OUTAGE.minusNanos(System.nanoTime() - stoppedAt));
       restartedAt = System.nanoTime();
       zk.restart();
       try (CuratorFramework observer = observer()) {
-        Providers.await(
+        Poll.untilTrue(
             "every provider registered again by a new session",
-            Duration.ofSeconds(30),
-            () -> registeredAgain(observer, ownersBefore));
+            () -> registeredAgain(observer, ownersBefore),
+            Duration.ofSeconds(30));
       }
       registeredAt = System.nanoTime();
       for (Provider p : providers) {
         load.awaitServedBy(p.name(), registeredAt, Duration.ofSeconds(10));
       }
-      Thread.sleep(1_000);
+      load.runFor(Duration.ofSeconds(1));
       load.close();
       calls = load.calls();
     }

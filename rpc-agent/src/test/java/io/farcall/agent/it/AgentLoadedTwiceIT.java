@@ -6,6 +6,7 @@ import com.sun.tools.attach.VirtualMachine;
 import io.farcall.agent.testing.Jvm;
 import io.farcall.agent.testing.JvmProcesses;
 import io.farcall.runtime.FarcallOps;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.List;
@@ -64,18 +65,13 @@ class AgentLoadedTwiceIT {
   }
 
   /** The Inventory providers the registry lists, once it lists any. */
-  private static List<FarcallOps.Provider> registeredInventories() throws InterruptedException {
+  private static List<FarcallOps.Provider> registeredInventories() {
     try (FarcallOps ops =
         FarcallOps.connect(zk.connectString(), "/farcall", Duration.ofSeconds(10))) {
-      long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (true) {
-        List<FarcallOps.Provider> listed =
-            ops.services().getOrDefault("acme.shop.Inventory", List.of());
-        if (!listed.isEmpty() || System.nanoTime() - end > 0) {
-          return listed;
-        }
-        Thread.sleep(50);
-      }
+      return Poll.until(
+          () -> ops.services().getOrDefault("acme.shop.Inventory", List.of()),
+          listed -> !listed.isEmpty(),
+          Duration.ofSeconds(20));
     }
   }
 }

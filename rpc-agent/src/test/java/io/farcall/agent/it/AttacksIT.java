@@ -5,6 +5,7 @@ import static io.farcall.runtime.testing.RawFrames.int32;
 import static io.farcall.runtime.testing.RawFrames.readFrameHeader;
 import static io.farcall.runtime.testing.RawFrames.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import acme.attacked.Target;
 import acme.attacked.Target.Bomb;
@@ -15,6 +16,7 @@ import io.farcall.runtime.Farcall;
 import io.farcall.runtime.internal.codec.HostileBodies;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Status;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -107,19 +110,12 @@ class AttacksIT {
   }
 
   /** Polls until the consumer has found the provider in the registry, for at most 30 s. */
-  private void awaitServing() throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        target.echo("ready?");
-        return;
-      } catch (RuntimeException e) {
-        if (System.nanoTime() - end > 0) {
-          throw e;
-        }
-        Thread.sleep(20);
-      }
-    }
+  private void awaitServing() {
+    Poll.untilOrFail(
+        "the consumer served",
+        () -> catchThrowable(() -> target.echo("ready?")),
+        Objects::isNull,
+        Duration.ofSeconds(30));
   }
 
   @AfterEach
@@ -159,12 +155,12 @@ class AttacksIT {
   }
 
   /** The legitimate consumer goes on being served: polls until it has more calls answered. */
-  private void awaitMoreLegitCallsThan(long count) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (legitOk.get() <= count + 10) {
-      assertThat(System.nanoTime() - end).as("legit calls answered after the attack").isNegative();
-      Thread.sleep(10);
-    }
+  private void awaitMoreLegitCallsThan(long count) {
+    Poll.untilOrFail(
+        "legit calls answered after the attack: more than " + (count + 10),
+        legitOk::get,
+        n -> n > count + 10,
+        Duration.ofSeconds(5));
   }
 
   private Socket connect() throws IOException {

@@ -1,5 +1,6 @@
 package io.farcall.agent.testing;
 
+import io.farcall.runtime.testing.Poll;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -110,26 +111,27 @@ public final class Jvm implements AutoCloseable {
   }
 
   /** The first line of its output; fails with the output so far if none comes in time. */
-  public String firstLine(Duration timeout) throws InterruptedException {
+  public String firstLine(Duration timeout) {
     return awaitLine(line -> true, timeout);
   }
 
   /** Waits for a line matching {@code test}; fails with the output so far if none comes in time. */
-  public String awaitLine(Predicate<String> test, Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() - end < 0) {
-      for (String line : lines) {
-        if (test.test(line)) {
-          return line;
-        }
-      }
-      if (!process.isAlive() && !reader.isAlive()) {
-        break;
-      }
-      Thread.sleep(20);
+  public String awaitLine(Predicate<String> test, Duration timeout) {
+    /** The first line matching, if any, and whether the output had ended before the look. */
+    record Seen(String line, boolean ended) {}
+    Seen seen =
+        Poll.until(
+            () -> {
+              boolean ended = !process.isAlive() && !reader.isAlive();
+              return new Seen(lines.stream().filter(test).findFirst().orElse(null), ended);
+            },
+            s -> s.line() != null || s.ended(),
+            timeout);
+    if (seen.line() == null) {
+      throw new AssertionError(
+          name + " printed no expected line within " + timeout + "; " + outputAndErr());
     }
-    throw new AssertionError(
-        name + " printed no expected line within " + timeout + "; " + outputAndErr());
+    return seen.line();
   }
 
   /** Waits for the JVM to exit by itself and returns its status; fails if it does not in time. */

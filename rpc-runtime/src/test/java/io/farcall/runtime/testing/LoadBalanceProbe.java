@@ -1,9 +1,12 @@
 package io.farcall.runtime.testing;
 
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import io.farcall.LoadBalance;
 import io.farcall.runtime.Farcall;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,14 +59,11 @@ public final class LoadBalanceProbe {
 
   private static void run(LoadBalance lb, Greeter greeter, int seconds) throws Exception {
     int callers = 32;
-    while (true) {
-      try {
-        greeter.greet("warm");
-        break;
-      } catch (RuntimeException e) {
-        Thread.sleep(20);
-      }
-    }
+    Poll.untilOrFail(
+        "the provider serving",
+        () -> catchThrowable(() -> greeter.greet("warm")),
+        Objects::isNull,
+        Duration.ofSeconds(60));
     AtomicBoolean stop = new AtomicBoolean();
     long[][] samples = new long[callers][200_000];
     int[] counts = new int[callers];

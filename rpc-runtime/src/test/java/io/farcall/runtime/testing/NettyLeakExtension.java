@@ -4,6 +4,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.logging.log4j.Level;
@@ -53,11 +56,10 @@ public final class NettyLeakExtension implements BeforeAllCallback, AfterAllCall
    * Makes Netty look for collected, unreleased buffers, and returns (and forgets) the leaks it
    * reported since the last call.
    */
-  public static List<String> drainLeakReports() throws InterruptedException {
+  public static List<String> drainLeakReports() {
     install();
     for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(50);
+      collect();
       for (ByteBufAllocator a :
           new ByteBufAllocator[] {
             PooledByteBufAllocator.DEFAULT, UnpooledByteBufAllocator.DEFAULT
@@ -71,6 +73,27 @@ public final class NettyLeakExtension implements BeforeAllCallback, AfterAllCall
     List<String> found = List.copyOf(LEAKS);
     LEAKS.clear();
     return found;
+  }
+
+  /**
+   * Runs a collection and waits until a sentinel reference it cleared has been queued. The JVM
+   * queues what one collection cleared before what the next one did, so by then every reference an
+   * earlier collection cleared (a leaked buffer's among them) is queued for Netty to find.
+   */
+  private static void collect() {
+    ReferenceQueue<Object> queue = new ReferenceQueue<>();
+    WeakReference<Object> sentinel = new WeakReference<>(new Object(), queue);
+    System.gc();
+    Poll.untilTrue(
+        "a weakly reachable object collected and its reference queued",
+        () -> {
+          if (!sentinel.refersTo(null)) {
+            System.gc();
+            return false;
+          }
+          return queue.poll() != null;
+        },
+        Duration.ofSeconds(10));
   }
 
   private static synchronized void install() {

@@ -1,8 +1,12 @@
 package io.farcall.runtime.testing;
 
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import io.farcall.runtime.Farcall;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,14 +34,11 @@ public final class ThroughputProbe {
         Farcall consumer = Farcall.builder().registry(zk.getConnectString()).build()) {
       provider.export(new GreeterImpl("p"));
       Greeter greeter = consumer.stub(Greeter.class);
-      while (true) {
-        try {
-          greeter.add(1, 1);
-          break;
-        } catch (RuntimeException e) {
-          Thread.sleep(20);
-        }
-      }
+      Poll.untilOrFail(
+          "the provider serving",
+          () -> catchThrowable(() -> greeter.add(1, 1)),
+          Objects::isNull,
+          Duration.ofSeconds(60));
       AtomicBoolean measuring = new AtomicBoolean();
       AtomicBoolean stop = new AtomicBoolean();
       long[][] samples = new long[callers][];

@@ -1,6 +1,6 @@
 package io.farcall.runtime.internal.discovery;
 
-import static io.farcall.runtime.internal.discovery.Eventually.await;
+import static io.farcall.runtime.testing.Poll.untilTrue;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,7 +64,10 @@ class HostileRegistryDataTest {
           .forPath("/farcall/svc/no-port", "{\"name\":\"svc\",\"id\":\"x\"}".getBytes(UTF_8));
 
       // Read through the watch, through a fresh directory's initial load, and through listAll.
-      await("the hostile instances seen by the watch", () -> watching.endpoints().size() == 2);
+      untilTrue(
+          "the hostile instances seen by the watch",
+          () -> watching.endpoints().size() == 2,
+          Duration.ofSeconds(10));
       List<Endpoint> endpoints = watching.endpoints();
       assertThat(endpoints).extracting(Endpoint::id).containsExactly("hostile", "wrapped");
       assertThat(endpoints).extracting(Endpoint::port).containsExactly(7001, 7002);

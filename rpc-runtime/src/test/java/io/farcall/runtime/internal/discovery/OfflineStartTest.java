@@ -1,6 +1,6 @@
 package io.farcall.runtime.internal.discovery;
 
-import static io.farcall.runtime.internal.discovery.Eventually.await;
+import static io.farcall.runtime.testing.Poll.untilTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -130,10 +130,10 @@ class OfflineStartTest {
     observer = CuratorFrameworkFactory.newClient(zooKeeper.connectString(), new RetryOneTime(100));
     observer.start();
     String path = "/farcall/svc/" + registration.endpoint().id();
-    await(
+    untilTrue(
         "the instance written by the provider's session",
-        Duration.ofSeconds(20),
-        () -> ownerOf(path) != 0 && ownerOf(path) == sessionOf(provider));
+        () -> ownerOf(path) != 0 && ownerOf(path) == sessionOf(provider),
+        Duration.ofSeconds(20));
     consumer = Registry.start(config());
     assertThat(consumer.directory("svc").endpoints()).containsExactly(registration.endpoint());
     assertThat(consumer.directory("svc").live()).isTrue();
@@ -188,7 +188,7 @@ class OfflineStartTest {
     assertThat(consumer.connected()).isTrue();
 
     zooKeeper.stop();
-    await("the consumer disconnected", () -> !consumer.connected());
+    untilTrue("the consumer disconnected", () -> !consumer.connected(), Duration.ofSeconds(10));
 
     try (LogCapture log = LogCapture.of(Registry.class)) {
       long start = System.nanoTime();
@@ -227,18 +227,19 @@ class OfflineStartTest {
 
     zooKeeper.restart();
 
-    await(
+    untilTrue(
         "the directory serving ZooKeeper's list",
-        Duration.ofSeconds(20),
-        () -> directory.live() && directory.endpoints().equals(List.of(current.endpoint())));
-    await("the listener told", () -> changes.get() >= 1);
-    await(
+        () -> directory.live() && directory.endpoints().equals(List.of(current.endpoint())),
+        Duration.ofSeconds(20));
+    untilTrue("the listener told", () -> changes.get() >= 1, Duration.ofSeconds(10));
+    untilTrue(
         "ZooKeeper's list saved",
         () ->
             disk()
                 .read("svc")
                 .map(s -> s.endpoints().equals(List.of(current.endpoint())))
-                .orElse(false));
+                .orElse(false),
+        Duration.ofSeconds(10));
   }
 
   @Test
@@ -249,7 +250,7 @@ class OfflineStartTest {
       ServiceDirectory directory = earlier.directory("svc");
       assertThat(directory.endpoints()).containsExactly(registration.endpoint());
       registration.close();
-      await("the provider gone", () -> directory.endpoints().isEmpty());
+      untilTrue("the provider gone", () -> directory.endpoints().isEmpty(), Duration.ofSeconds(10));
     }
     zooKeeper.stop();
 
@@ -294,8 +295,11 @@ class OfflineStartTest {
     }
 
     zooKeeper.restart();
-    await("the directory live", Duration.ofSeconds(20), () -> consumer.directory("svc").live());
-    await("ZooKeeper's list saved over the corrupt file", () -> disk().read("svc").isPresent());
+    untilTrue("the directory live", () -> consumer.directory("svc").live(), Duration.ofSeconds(20));
+    untilTrue(
+        "ZooKeeper's list saved over the corrupt file",
+        () -> disk().read("svc").isPresent(),
+        Duration.ofSeconds(10));
   }
 
   @Test

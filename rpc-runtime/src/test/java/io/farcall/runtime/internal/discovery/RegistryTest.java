@@ -1,6 +1,6 @@
 package io.farcall.runtime.internal.discovery;
 
-import static io.farcall.runtime.internal.discovery.Eventually.await;
+import static io.farcall.runtime.testing.Poll.untilTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,7 +47,10 @@ class RegistryTest {
     Registration registration =
         provider.register("acme.shop.Inventory", "127.0.0.1", 7001, Map.of("version", "1"));
 
-    await("the new provider in the directory", () -> directory.endpoints().size() == 1);
+    untilTrue(
+        "the new provider in the directory",
+        () -> directory.endpoints().size() == 1,
+        Duration.ofSeconds(10));
     Endpoint endpoint = directory.endpoints().get(0);
     assertThat(endpoint).isEqualTo(registration.endpoint());
     assertThat(endpoint.host()).isEqualTo("127.0.0.1");
@@ -67,7 +70,10 @@ class RegistryTest {
     assertThat(directory.endpoints()).containsExactly(registration.endpoint());
 
     registration.close();
-    await("the closed registration gone", () -> directory.endpoints().isEmpty());
+    untilTrue(
+        "the closed registration gone",
+        () -> directory.endpoints().isEmpty(),
+        Duration.ofSeconds(10));
   }
 
   @Test
@@ -95,9 +101,12 @@ class RegistryTest {
     leaving.close();
     leaving.close(); // idempotent
 
-    await("the closed registration gone", () -> directory.endpoints().size() == 1);
+    untilTrue(
+        "the closed registration gone",
+        () -> directory.endpoints().size() == 1,
+        Duration.ofSeconds(10));
     assertThat(directory.endpoints()).containsExactly(staying.endpoint());
-    await("the listener told", () -> changes.get() >= 1);
+    untilTrue("the listener told", () -> changes.get() >= 1, Duration.ofSeconds(10));
   }
 
   @Test
@@ -114,7 +123,10 @@ class RegistryTest {
     provider.close();
     provider.close(); // idempotent
 
-    await("every instance gone", () -> a.endpoints().isEmpty() && b.endpoints().isEmpty());
+    untilTrue(
+        "every instance gone",
+        () -> a.endpoints().isEmpty() && b.endpoints().isEmpty(),
+        Duration.ofSeconds(10));
   }
 
   @Test

@@ -1,6 +1,6 @@
 package io.farcall.runtime.internal.discovery;
 
-import static io.farcall.runtime.internal.discovery.Eventually.await;
+import static io.farcall.runtime.testing.Poll.untilTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,7 +40,7 @@ class RegistryThreadsTest {
       assertThat(newThreads(before)).as("threads while running").isNotEmpty();
     }
 
-    await("every new thread ended", Duration.ofSeconds(5), () -> newThreads(before).isEmpty());
+    untilTrue("every new thread ended", () -> newThreads(before).isEmpty(), Duration.ofSeconds(5));
   }
 
   @Test
@@ -55,7 +55,7 @@ class RegistryThreadsTest {
         .isInstanceOf(RpcException.class)
         .hasMessageContaining(nowhere);
 
-    await("every new thread ended", Duration.ofSeconds(5), () -> newThreads(before).isEmpty());
+    untilTrue("every new thread ended", () -> newThreads(before).isEmpty(), Duration.ofSeconds(5));
   }
 
   @Test
@@ -77,7 +77,7 @@ class RegistryThreadsTest {
       assertThat(newThreads(before)).as("threads while running").isNotEmpty();
     }
 
-    await("every new thread ended", Duration.ofSeconds(5), () -> newThreads(before).isEmpty());
+    untilTrue("every new thread ended", () -> newThreads(before).isEmpty(), Duration.ofSeconds(5));
   }
 
   private static List<String> newThreads(Set<Thread> before) {

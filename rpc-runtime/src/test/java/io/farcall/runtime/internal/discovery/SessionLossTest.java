@@ -1,6 +1,6 @@
 package io.farcall.runtime.internal.discovery;
 
-import static io.farcall.runtime.internal.discovery.Eventually.await;
+import static io.farcall.runtime.testing.Poll.untilTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farcall.runtime.testing.ZooKeeperExtension;
@@ -69,13 +69,14 @@ class SessionLossTest {
 
     expireOnServer(provider.curator().getZookeeperClient().getZooKeeper());
 
-    await(
+    untilTrue(
         "the instance registered again by a new session",
-        Duration.ofSeconds(20),
-        () -> ownerOf(path) != 0 && ownerOf(path) != oldSession && ownerOf(path) == session());
-    await(
+        () -> ownerOf(path) != 0 && ownerOf(path) != oldSession && ownerOf(path) == session(),
+        Duration.ofSeconds(20));
+    untilTrue(
         "the instance in the consumer's directory",
-        () -> directory.endpoints().equals(java.util.List.of(registration.endpoint())));
+        () -> directory.endpoints().equals(java.util.List.of(registration.endpoint())),
+        Duration.ofSeconds(10));
   }
 
   @Test
@@ -106,13 +107,14 @@ class SessionLossTest {
     zooKeeper.restart();
 
     String path = "/farcall/svc/" + registration.endpoint().id();
-    await(
+    untilTrue(
         "the instance owned by the provider's live session",
-        Duration.ofSeconds(20),
-        () -> ownerOf(path) != 0 && ownerOf(path) == session());
-    await(
+        () -> ownerOf(path) != 0 && ownerOf(path) == session(),
+        Duration.ofSeconds(20));
+    untilTrue(
         "the instance in the consumer's directory",
-        () -> directory.endpoints().equals(java.util.List.of(registration.endpoint())));
+        () -> directory.endpoints().equals(java.util.List.of(registration.endpoint())),
+        Duration.ofSeconds(10));
   }
 
   @Test
@@ -125,7 +127,8 @@ class SessionLossTest {
 
     observer.delete().forPath(path);
 
-    await("the instance registered again", () -> ownerOf(path) == session());
+    untilTrue(
+        "the instance registered again", () -> ownerOf(path) == session(), Duration.ofSeconds(10));
   }
 
   /** Makes the server end the provider's session, as when it missed its heartbeats. */

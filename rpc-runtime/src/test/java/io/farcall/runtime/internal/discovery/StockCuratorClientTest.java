@@ -1,6 +1,6 @@
 package io.farcall.runtime.internal.discovery;
 
-import static io.farcall.runtime.internal.discovery.Eventually.await;
+import static io.farcall.runtime.testing.Poll.untilTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farcall.runtime.testing.ZooKeeperExtension;
@@ -88,7 +88,10 @@ class StockCuratorClientTest {
 
     stockDiscovery.registerService(instance);
 
-    await("the stock instance in our directory", () -> directory.endpoints().size() == 1);
+    untilTrue(
+        "the stock instance in our directory",
+        () -> directory.endpoints().size() == 1,
+        Duration.ofSeconds(10));
     Endpoint endpoint = directory.endpoints().get(0);
     assertThat(endpoint.id()).isEqualTo(instance.getId());
     assertThat(endpoint.host()).isEqualTo("127.0.0.1");

@@ -1,6 +1,6 @@
 package io.farcall.runtime.internal.discovery;
 
-import static io.farcall.runtime.internal.discovery.Eventually.await;
+import static io.farcall.runtime.testing.Poll.untilTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -101,7 +101,10 @@ class ZeroConfigTest {
       Registration registration = registries.get(0).register("svc", "127.0.0.1", 7001, Map.of());
       for (Registry registry : registries) {
         ServiceDirectory directory = registry.directory("svc");
-        await("the provider seen by every registry", () -> directory.endpoints().size() == 1);
+        untilTrue(
+            "the provider seen by every registry",
+            () -> directory.endpoints().size() == 1,
+            Duration.ofSeconds(10));
         assertThat(directory.endpoints()).containsExactly(registration.endpoint());
       }
     } finally {

@@ -2,6 +2,8 @@ package io.farcall.runtime.internal.invoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.farcall.runtime.testing.Poll;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -40,11 +42,9 @@ class BoundedPoolTest {
               }
             });
       }
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (running.get() < 2 && System.nanoTime() - end < 0) {
-        Thread.sleep(5);
-      }
-      Thread.sleep(200); // room for a third call to start, if anything would start one
+      Poll.until(running::get, n -> n >= 2, Duration.ofSeconds(5));
+      // 200 ms of watching for a third call to start, if anything would start one.
+      Poll.until(running::get, n -> n > 2, Duration.ofMillis(200));
       assertThat(running.get()).isEqualTo(2);
 
       gate.complete("open");

@@ -8,6 +8,7 @@ import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.LoopbackTransports;
+import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ShapeTables;
 import java.time.Duration;
 import java.util.List;
@@ -99,11 +100,8 @@ class HelloTest {
 
   record Link(String name, int depth) {}
 
-  private static void awaitSize(Supplier<PeerShapes> peer, int size) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (peer.get().size() != size && System.nanoTime() - end < 0) {
-      Thread.sleep(10);
-    }
+  private static void awaitSize(Supplier<PeerShapes> peer, int size) {
+    Poll.until(() -> peer.get().size(), n -> n == size, Duration.ofSeconds(5));
     assertThat(peer.get().size()).as("shapes heard from the peer").isEqualTo(size);
   }
 

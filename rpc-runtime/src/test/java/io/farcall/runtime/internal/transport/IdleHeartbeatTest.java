@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.testing.LoopbackTransports;
+import io.farcall.runtime.testing.Poll;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.io.InputStream;
@@ -38,8 +39,9 @@ class IdleHeartbeatTest {
     int port = net.serve(new NoRequests(), 0);
     Connection c = net.client().connection("127.0.0.1", port);
     c.ready().get(5, TimeUnit.SECONDS);
-    // The provider closes a connection it hears nothing from for three intervals (300 ms).
-    Thread.sleep(10 * HEARTBEAT.toMillis());
+    // The provider closes a connection it hears nothing from for three intervals (300 ms): ten
+    // intervals of watching for it to close this one.
+    Poll.until(c::isActive, active -> !active, HEARTBEAT.multipliedBy(10));
     assertThat(c.isActive()).isTrue();
     assertThat(net.client().isConnected("127.0.0.1", port)).isTrue();
   }
@@ -68,10 +70,7 @@ class IdleHeartbeatTest {
       Connection c = net.client().connection("127.0.0.1", silent.getLocalPort());
       c.ready().get(5, TimeUnit.SECONDS);
       long start = System.nanoTime();
-      long end = start + TimeUnit.SECONDS.toNanos(5);
-      while (c.isActive() && System.nanoTime() - end < 0) {
-        Thread.sleep(10);
-      }
+      Poll.until(c::isActive, active -> !active, Duration.ofSeconds(5));
       long closedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
       assertThat(c.isActive()).as("disconnected within 5 s").isFalse();

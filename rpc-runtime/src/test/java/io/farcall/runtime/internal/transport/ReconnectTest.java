@@ -7,6 +7,7 @@ import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
 import io.farcall.runtime.testing.LoopbackTransports;
+import io.farcall.runtime.testing.Poll;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -40,20 +41,23 @@ class ReconnectTest {
         .hasMessageContaining("next in");
 
     net.serve(new Echo(), port);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    boolean connected = false;
-    while (!connected && System.nanoTime() - end < 0) {
-      try {
-        c.ready().get(5, TimeUnit.SECONDS);
-        connected = true;
-      } catch (java.util.concurrent.ExecutionException e) {
-        Thread.sleep(20);
-      }
-    }
+    boolean connected = Poll.until(() -> connects(c), ok -> ok, Duration.ofSeconds(10));
     assertThat(connected).as("reconnected within 10 s").isTrue();
 
     CompletableFuture<Header> reply = LoopbackTransports.sendEmptyRequest(c);
     assertThat(reply.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(Status.STATUS_OK);
+  }
+
+  /** Whether {@code c} is connected, once its attempt has ended (at most 5 s). */
+  private static boolean connects(Connection c) {
+    try {
+      c.ready().get(5, TimeUnit.SECONDS);
+      return true;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return false;
+    } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("connection attempt did not end", e);
+    }
   }
 
   private static Throwable failure(CompletableFuture<Void> f) throws InterruptedException {
