@@ -464,8 +464,7 @@ public final class FarcallSettings {
      */
     void add(
         String name, String description, String defaultText, BiConsumer<Builder, String> setter) {
-      names.put(
-          name, defaultText == null ? description : description + " (default " + defaultText + ")");
+      names.put(name, defaultText == null ? description : description + "; default " + defaultText);
       if (defaultText != null) {
         defaults.put(name, defaultText);
       }

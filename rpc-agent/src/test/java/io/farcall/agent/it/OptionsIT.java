@@ -31,7 +31,8 @@ class OptionsIT {
     assertThat(jvm.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
     assertThat(jvm.output())
         .isEqualTo(
-            "farcall: option 'port': 'abc' is not a number; expected listen port, 0-65535 (0 = any free port)");
+            "farcall: option 'port': 'abc' is not a number; expected listen port, 0-65535 (0 = any"
+                + " free port); default 0");
   }
 
   @Test

@@ -20,7 +20,7 @@ import java.util.Map;
  * full {@link #header()} is parsed only when asked for, from the header bytes the frame keeps in
  * front of the body (while the frame is not released, or once asked before).
  */
-public final class Frame extends DefaultByteBufHolder {
+public class Frame extends DefaultByteBufHolder {
   /** The protocol version this side speaks and accepts (the header's {@code version}). */
   public static final int PROTOCOL_VERSION = 2;
 
@@ -58,29 +58,38 @@ public final class Frame extends DefaultByteBufHolder {
   // Benign race: parsing twice yields equal headers; Header is immutable (final fields).
   private Header header;
 
-  /** Why the request was refused unread, for {@link #refused}; else null. */
-  private String refusal;
-
   /**
    * A request refused before its header was parsed, because the header is over a limit: it has a
    * kind and a request id, and no body; {@link #refusal()} says why.
    */
   static Frame refused(Kind kind, long requestId, String why) {
-    Frame f =
-        new Frame(
-            Header.newBuilder()
-                .setVersion(PROTOCOL_VERSION)
-                .setKind(kind)
-                .setRequestId(requestId)
-                .build(),
-            io.netty.buffer.Unpooled.EMPTY_BUFFER);
-    f.refusal = why;
-    return f;
+    return new Refused(
+        Header.newBuilder()
+            .setVersion(PROTOCOL_VERSION)
+            .setKind(kind)
+            .setRequestId(requestId)
+            .build(),
+        why);
   }
 
   /** Why this request must be refused unread (its header is over a limit); null for the rest. */
   public String refusal() {
-    return refusal;
+    return null;
+  }
+
+  /** See {@link #refused}: a class of its own, so that other frames carry no field for it. */
+  private static final class Refused extends Frame {
+    private final String why;
+
+    Refused(Header header, String why) {
+      super(header, io.netty.buffer.Unpooled.EMPTY_BUFFER);
+      this.why = why;
+    }
+
+    @Override
+    public String refusal() {
+      return why;
+    }
   }
 
   /** A frame whose header is already parsed; its body is the whole buffer. */
@@ -117,7 +126,7 @@ public final class Frame extends DefaultByteBufHolder {
   }
 
   /** The full header; parsed on first use (before the frame is released, when it was not yet). */
-  public Header header() {
+  public final Header header() {
     Header h = header;
     if (h == null) {
       ByteBuf buf = content();
@@ -136,36 +145,36 @@ public final class Frame extends DefaultByteBufHolder {
    * The header's metadata map, without parsing a header for it: a header the fast reader accepted
    * has none (it refuses field 10), so only frames that came parsed can carry any.
    */
-  public Map<String, String> metadata() {
+  public final Map<String, String> metadata() {
     Header h = header;
     return h == null ? Map.of() : h.getMetadataMap();
   }
 
-  public int version() {
+  public final int version() {
     return version;
   }
 
   /** The frame's kind; {@link Kind#UNRECOGNIZED} for a number this side does not know. */
-  public Kind kind() {
+  public final Kind kind() {
     Kind k = Kind.forNumber(kind);
     return k == null ? Kind.UNRECOGNIZED : k;
   }
 
-  public long requestId() {
+  public final long requestId() {
     return requestId;
   }
 
   /** The reply's status; {@link Status#UNRECOGNIZED} for a number this side does not know. */
-  public Status status() {
+  public final Status status() {
     Status s = Status.forNumber(status);
     return s == null ? Status.UNRECOGNIZED : s;
   }
 
-  public long deadlineUnixMicros() {
+  public final long deadlineUnixMicros() {
     return deadlineUnixMicros;
   }
 
-  public long timeoutMicros() {
+  public final long timeoutMicros() {
     return timeoutMicros;
   }
 
@@ -173,7 +182,7 @@ public final class Frame extends DefaultByteBufHolder {
    * Whether the service and method bytes are in the buffer, for {@link #keyHash} and {@link
    * #keyEquals}; otherwise ask {@link #header()} for them.
    */
-  public boolean hasRawKey() {
+  public final boolean hasRawKey() {
     return serviceLength >= 0;
   }
 
@@ -181,14 +190,14 @@ public final class Frame extends DefaultByteBufHolder {
    * A hash of the service and method bytes, equal to {@link #keyHash(byte[], byte[])} of the same
    * bytes. Only when {@link #hasRawKey()}.
    */
-  public int keyHash() {
+  public final int keyHash() {
     ByteBuf buf = content();
     int h = hash(buf, serviceIndex, serviceLength, 1);
     return hash(buf, methodIndex, methodLength, 31 * h + KEY_SEPARATOR);
   }
 
   /** Whether the service and method are exactly these bytes. Only when {@link #hasRawKey()}. */
-  public boolean keyEquals(byte[] service, byte[] method) {
+  public final boolean keyEquals(byte[] service, byte[] method) {
     ByteBuf buf = content();
     return equal(buf, serviceIndex, serviceLength, service)
         && equal(buf, methodIndex, methodLength, method);
@@ -230,7 +239,7 @@ public final class Frame extends DefaultByteBufHolder {
     return true;
   }
 
-  public ByteBuf body() {
+  public final ByteBuf body() {
     return content();
   }
 
