@@ -1,0 +1,45 @@
+package io.farcall.bench.peer;
+
+import io.farcall.bench.model.UserService;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * A whole Farcall call over loopback, in one JVM (provider, consumer and ZooKeeper), under JMH: for
+ * A/B comparisons of the call path where the load runner's rounds are too noisy. Run it with {@code
+ * java -jar benchmarks.jar jmh CallPathBenchmark -prof gc}; JMH's forks and iterations give the
+ * error bars.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(32)
+public class CallPathBenchmark {
+  private FarcallSession session;
+  private UserService users;
+
+  @Setup(Level.Trial)
+  public void start() throws Exception {
+    session = FarcallSession.start(1, false);
+    users = session.client();
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() {
+    session.close();
+  }
+
+  @Benchmark
+  public boolean existUser() {
+    return users.existUser("user1@example.org");
+  }
+}
