@@ -19,7 +19,7 @@ import java.io.IOException;
  * Header}: the constant fields are precomputed protobuf bytes and the numbers are appended as
  * varints, in field order, exactly as protobuf would write them (see HeaderBytesTest).
  */
-public final class FrameEncoder {
+final class FrameEncoder {
   /** version = 1, kind = KIND_REQUEST. */
   private static final byte[] REQUEST_PREFIX = {0x08, Frame.PROTOCOL_VERSION, 0x10, 0x01};
 
