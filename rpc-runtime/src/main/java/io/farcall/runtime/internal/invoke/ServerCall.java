@@ -82,10 +82,6 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
     conn.track(requestId, this);
   }
 
-  int bodyBytes() {
-    return bodyBytes;
-  }
-
   boolean nonBlocking() {
     return method.nonBlocking();
   }
