@@ -3,26 +3,19 @@ package io.farcall.runtime;
 import io.farcall.Remote;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.Contract;
-import io.farcall.runtime.internal.codec.TypeNames;
 import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.Registration;
 import io.farcall.runtime.internal.discovery.Registry;
 import io.farcall.runtime.internal.discovery.RegistryConfig;
-import io.farcall.runtime.internal.invoke.BoundedPool;
 import io.farcall.runtime.internal.invoke.ClientInvoker;
 import io.farcall.runtime.internal.invoke.ClientResources;
-import io.farcall.runtime.internal.invoke.Dispatcher;
-import io.farcall.runtime.internal.invoke.ProviderHealth;
-import io.farcall.runtime.internal.invoke.RetryBudget;
+import io.farcall.runtime.internal.invoke.ProviderServer;
 import io.farcall.runtime.internal.invoke.ServiceDescriptor;
 import io.farcall.runtime.internal.proxy.StubFactory;
-import io.farcall.runtime.internal.transport.ClientTransport;
-import io.farcall.runtime.internal.transport.ServerTransport;
 import io.farcall.runtime.internal.transport.TransportConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -33,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -62,9 +54,6 @@ public final class Farcall implements AutoCloseable {
   private final Registry registry;
   private final BodyCodec codec;
   private final EventLoopGroup ioGroup;
-  private final HashedWheelTimer timer;
-  private final ExecutorService callbackExecutor;
-  private final ClientTransport clientTransport;
   private final ClientResources clientResources;
   private final Map<Class<?>, Object> stubs = new ConcurrentHashMap<>();
   private final Interceptors interceptors;
@@ -87,12 +76,8 @@ public final class Farcall implements AutoCloseable {
   /** The object serving each service, by service name. Guarded by this. */
   private final Map<String, Object> implementations = new HashMap<>();
 
-  // Provider side, started by the first export. Guarded by this.
-  private EventLoopGroup bossGroup;
-  private ExecutorService executor;
-  private Dispatcher dispatcher;
-  private ServerTransport server;
-  private InetSocketAddress serverAddress;
+  /** The provider side, started by the first export. Guarded by this. */
+  private ProviderServer server;
 
   /** Written under this object's lock; read without it, so that stub() never waits for export(). */
   private volatile boolean closed;
@@ -116,19 +101,12 @@ public final class Farcall implements AutoCloseable {
               settings.ioThreads(),
               new DefaultThreadFactory("farcall-io", true),
               NioIoHandler.newFactory());
-      this.timer =
-          new HashedWheelTimer(
-              new DefaultThreadFactory("farcall-timer", true), 10, TimeUnit.MILLISECONDS);
-      this.callbackExecutor = BoundedPool.create("farcall-callback", settings.callbackThreads());
-      this.clientTransport = new ClientTransport(ioGroup, transportConfig(), codec);
       this.clientResources =
-          new ClientResources(
-              clientTransport,
-              new ProviderHealth(clientTransport, timer),
-              RetryBudget.standard(),
+          ClientResources.start(
+              ioGroup,
+              transportConfig(),
               codec,
-              timer,
-              callbackExecutor,
+              settings.callbackThreads(),
               settings.timeout(),
               settings.loadBalance());
       started = true;
@@ -225,7 +203,7 @@ public final class Farcall implements AutoCloseable {
       if (previous == impl) {
         continue; // exported already (the agent loaded twice, say): one registration
       }
-      dispatcher.export(s, impl, serverInterceptors);
+      server.export(s, impl, serverInterceptors);
       if (previous != null) {
         log.info(
             "{} is now served by another instance of {}, in place of the one exported before",
@@ -239,7 +217,7 @@ public final class Farcall implements AutoCloseable {
           registry.register(
               s.name(),
               settings.advertisedHost(),
-              serverAddress.getPort(),
+              server.address().getPort(),
               Map.of(
                   Endpoint.WEIGHT_KEY,
                   Integer.toString(settings.weight()),
@@ -252,7 +230,7 @@ public final class Farcall implements AutoCloseable {
           s.name(),
           impl.getClass().getName(),
           settings.advertisedHost(),
-          serverAddress.getPort());
+          server.address().getPort());
     }
     return List.copyOf(names);
   }
@@ -267,19 +245,18 @@ public final class Farcall implements AutoCloseable {
     if (names.isEmpty() || loader == null || !namedTypeLoaders.add(loader)) {
       return;
     }
-    TypeNames.Found found = TypeNames.resolve(names, loader);
-    codec.allowTypes(found.types());
-    if (!found.missing().isEmpty()) {
+    List<String> missing = codec.allowTypesNamed(names, loader);
+    if (!missing.isEmpty()) {
       log.warn(
           "option 'allowtypes': {} not found by {}; calls carrying them will be refused",
-          String.join(", ", found.missing()),
+          String.join(", ", missing),
           loader);
     }
   }
 
   /** The address the provider server listens on, or null before the first export. */
   public synchronized InetSocketAddress localAddress() {
-    return serverAddress;
+    return server == null ? null : server.address();
   }
 
   static Set<Class<?>> remoteInterfaces(Class<?> type) {
@@ -300,23 +277,19 @@ public final class Farcall implements AutoCloseable {
   }
 
   private void startServer() {
-    if (server != null) {
-      return;
+    if (server == null) {
+      server =
+          ProviderServer.start(
+              ioGroup,
+              transportConfig(),
+              codec,
+              new ProviderServer.Limits(
+                  settings.executorThreads(),
+                  settings.executorQueue(),
+                  settings.maxDecodingBytes()),
+              settings.listenHost(),
+              settings.port());
     }
-    bossGroup =
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("farcall-accept", true), NioIoHandler.newFactory());
-    executor = BoundedPool.create("farcall-exec", settings.executorThreads());
-    dispatcher =
-        new Dispatcher(
-            codec,
-            executor,
-            settings.executorThreads(),
-            settings.executorQueue(),
-            settings.maxDecodingBytes());
-    server = new ServerTransport(bossGroup, ioGroup, transportConfig(), dispatcher, codec);
-    serverAddress = server.bind(settings.listenHost(), settings.port());
-    log.info("listening on {}", serverAddress);
   }
 
   private void ensureOpen() {
@@ -342,52 +315,14 @@ public final class Farcall implements AutoCloseable {
       r.close();
     }
     if (server != null) {
-      // Consumers are told to send nothing new here; what they sent before hearing it is still
-      // served. Once they have closed their connections (each does when its last reply arrived)
-      // or half the grace period passed, what still arrives is refused with the retryable
-      // shutting-down status, calls in flight finish, and the server closes: no call is lost.
-      long grace = settings.shutdownGrace().toMillis();
-      long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(grace);
-      server.stopAccepting();
-      server.goAway();
-      try {
-        server.awaitDisconnected(grace / 2, TimeUnit.MILLISECONDS);
-        dispatcher.drain();
-        long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()));
-        if (!dispatcher.awaitIdle(left, TimeUnit.MILLISECONDS)) {
-          log.warn(
-              "calls still running after the shutdown grace period of {}",
-              settings.shutdownGrace());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      server.close();
-      executor.shutdownNow();
+      server.shutdown(settings.shutdownGrace());
     }
-    clientTransport.close();
+    clientResources.close();
     registry.close();
-    timer.stop();
-    callbackExecutor.shutdown();
-    if (bossGroup != null) {
-      bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    }
     ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    if (bossGroup != null) {
-      bossGroup.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    if (server != null) {
+      server.awaitTermination();
     }
-    awaitTermination(executor);
-    awaitTermination(callbackExecutor);
-  }
-
-  private static void awaitTermination(ExecutorService e) {
-    if (e == null) {
-      return;
-    }
-    try {
-      e.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-    }
+    clientResources.awaitTermination();
   }
 }

@@ -17,6 +17,7 @@ import java.lang.reflect.Type;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -117,6 +118,19 @@ public final class BodyCodec {
     SignatureTypes walk = new SignatureTypes().addInterface(remoteInterface);
     allowList.add(walk.kryoTypes(), walk.exceptionTypes());
     allowedInterfaces.add(remoteInterface);
+  }
+
+  /**
+   * Allows the types {@code names} name (classes, or packages as {@code acme.model.*}) as {@code
+   * loader} finds them, as {@link #allowTypes} does; returns the names it found nothing for.
+   *
+   * @throws IllegalStateException as {@link #allowInterface} does
+   * @throws IllegalArgumentException as {@link #allowInterface} does
+   */
+  public List<String> allowTypesNamed(List<String> names, ClassLoader loader) {
+    TypeNames.Found found = TypeNames.resolve(names, loader);
+    allowTypes(found.types());
+    return found.missing();
   }
 
   /**

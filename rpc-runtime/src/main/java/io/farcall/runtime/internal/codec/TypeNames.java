@@ -17,13 +17,13 @@ import java.util.jar.JarFile;
  * acme.model.*}, whose classes (not its subpackages') are listed from the directories and jars the
  * class loader finds it in. Classes are looked up without being initialised.
  */
-public final class TypeNames {
+final class TypeNames {
   private TypeNames() {}
 
   /** What a class loader made of some names. */
-  public record Found(List<Class<?>> types, List<String> missing) {}
+  record Found(List<Class<?>> types, List<String> missing) {}
 
-  public static Found resolve(List<String> names, ClassLoader loader) {
+  static Found resolve(List<String> names, ClassLoader loader) {
     List<Class<?>> types = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (String name : names) {

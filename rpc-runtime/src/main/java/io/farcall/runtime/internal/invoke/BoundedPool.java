@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * are turned off, so {@code threads} is a hard bound; tasks beyond it wait in the pool's queue, in
  * the order they came.
  */
-public final class BoundedPool {
+final class BoundedPool {
   private static final long KEEP_ALIVE_SECONDS = 60;
 
   private BoundedPool() {}
@@ -28,7 +28,7 @@ public final class BoundedPool {
   /**
    * @param name the threads are named {@code name-1}, {@code name-2}, ...; daemon threads
    */
-  public static ExecutorService create(String name, int threads) {
+  static ExecutorService create(String name, int threads) {
     AtomicInteger ids = new AtomicInteger();
     return new ForkJoinPool(
         threads,
@@ -46,5 +46,14 @@ public final class BoundedPool {
         pool -> true, // at the bound: no compensation thread, the blocked task just waits
         KEEP_ALIVE_SECONDS,
         TimeUnit.SECONDS);
+  }
+
+  /** Waits a few seconds at most for a pool that was shut down to end its threads. */
+  static void awaitTermination(ExecutorService pool) {
+    try {
+      pool.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

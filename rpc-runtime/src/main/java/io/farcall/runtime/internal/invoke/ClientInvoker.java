@@ -72,18 +72,16 @@ public final class ClientInvoker {
     this.interceptorsObserveEnd = CallSteps.observeEnd(interceptors);
     this.service = service;
     this.directory = directory;
-    this.transport = r.transport();
-    this.codec = r.codec();
-    this.timer = r.timer();
-    this.callbackExecutor = r.callbackExecutor();
-    this.health = r.health();
-    this.retryBudget = r.retryBudget();
+    this.transport = r.transport;
+    this.codec = r.codec;
+    this.timer = r.timer;
+    this.callbackExecutor = r.callbackExecutor;
+    this.health = r.health;
+    this.retryBudget = r.retryBudget;
     LoadBalance kind =
-        service.loadBalance() == LoadBalance.DEFAULT
-            ? r.defaultLoadBalance()
-            : service.loadBalance();
+        service.loadBalance() == LoadBalance.DEFAULT ? r.defaultLoadBalance : service.loadBalance();
     this.balancer = LoadBalancer.of(kind, ClientInvoker::weight, health);
-    this.defaultTimeoutNanos = r.defaultTimeout().toNanos();
+    this.defaultTimeoutNanos = r.defaultTimeout.toNanos();
     this.requestKeys = new RequestKey[service.methods().size()];
     for (MethodDescriptor m : service.methods()) {
       requestKeys[m.index()] = new RequestKey(service.name(), m.key());

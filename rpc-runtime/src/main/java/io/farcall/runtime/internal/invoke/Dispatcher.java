@@ -6,7 +6,6 @@ import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
 import io.farcall.runtime.internal.transport.Frame;
-import io.farcall.runtime.internal.transport.HeaderMetadata;
 import io.farcall.runtime.internal.transport.RequestHandler;
 import io.farcall.runtime.internal.transport.ServerConnection;
 import java.util.HashMap;
@@ -25,7 +24,7 @@ import org.apache.logging.log4j.Logger;
  * once on the event loop; the executor never queues without bound. From there, {@link ServerCall}
  * serves it. Thread-safe.
  */
-public final class Dispatcher implements RequestHandler {
+final class Dispatcher implements RequestHandler {
   private static final Logger log = LogManager.getLogger(Dispatcher.class);
 
   final BodyCodec codec;
@@ -50,7 +49,7 @@ public final class Dispatcher implements RequestHandler {
    *     is refused as overloaded, unless nothing else is held, so that one request of any size can
    *     always run
    */
-  public Dispatcher(
+  Dispatcher(
       BodyCodec codec, ExecutorService executor, int threads, int maxQueued, long maxHeldBytes) {
     this.codec = codec;
     this.executor = executor;
@@ -61,7 +60,7 @@ public final class Dispatcher implements RequestHandler {
    * Serves {@code service} with {@code impl}, through {@code interceptors} (outermost first);
    * replaces any previous implementation.
    */
-  public void export(ServiceDescriptor service, Object impl, List<ServerInterceptor> interceptors) {
+  void export(ServiceDescriptor service, Object impl, List<ServerInterceptor> interceptors) {
     ServerInterceptor[] chain = CallSteps.chain(interceptors, new ServerInterceptor[0]);
     boolean observeEnd = CallSteps.observeEnd(interceptors);
     Map<String, ProviderMethod> methods = new HashMap<>();
@@ -72,17 +71,13 @@ public final class Dispatcher implements RequestHandler {
     routes.put(service.name(), Map.copyOf(methods));
   }
 
-  public void unexport(String serviceName) {
-    routes.remove(serviceName);
-  }
-
   /** From now on, new requests are refused with the retryable shutting-down status. */
-  public void drain() {
+  void drain() {
     admission.drain();
   }
 
   /** Waits until no call is running or queued, up to the timeout; returns whether none is. */
-  public boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
+  boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
     return admission.awaitIdle(timeout, unit);
   }
 
@@ -116,7 +111,7 @@ public final class Dispatcher implements RequestHandler {
     }
     Metadata metadata;
     try {
-      metadata = HeaderMetadata.read(request.metadata());
+      metadata = request.callMetadata();
     } catch (IllegalArgumentException e) {
       refuse(conn, request, oneway, Status.STATUS_INVALID_ARGUMENT, e.getMessage());
       return;

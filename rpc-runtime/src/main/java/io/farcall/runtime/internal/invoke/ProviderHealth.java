@@ -20,7 +20,7 @@ import org.apache.logging.log4j.Logger;
  * service probes it, and only an answer puts it back. If every provider is ejected, they are all
  * used anyway: a guess beats certain failure. Thread-safe.
  */
-public final class ProviderHealth {
+final class ProviderHealth {
   static final int EJECT_AFTER = 5;
   private static final long BASE_EJECTION_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long MAX_EJECTION_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -35,7 +35,7 @@ public final class ProviderHealth {
   /** Endpoint to its process's stats, so the call path builds no address string. */
   private final Map<Endpoint, Stats> byEndpoint = new ConcurrentHashMap<>();
 
-  public ProviderHealth(ClientTransport transport, Timer timer) {
+  ProviderHealth(ClientTransport transport, Timer timer) {
     this.transport = transport;
     this.timer = timer;
   }

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
  * retries stay within {@code ratio} of the calls plus {@code minPerSecond}. Thread-safe; counting a
  * call is a lock-free increment, since every call does it.
  */
-public final class RetryBudget {
+final class RetryBudget {
   private final double ratio;
   private final double cap;
   private final int minPerSecond;
@@ -24,24 +24,24 @@ public final class RetryBudget {
    * @param ratio share of calls that may be retried, e.g. 0.1 for 10% extra calls
    * @param minPerSecond retries allowed every second whatever the traffic
    */
-  public RetryBudget(double ratio, int minPerSecond) {
+  RetryBudget(double ratio, int minPerSecond) {
     this.ratio = ratio;
     this.minPerSecond = minPerSecond;
     this.cap = Math.max(10, 100 * ratio);
   }
 
   /** Farcall's default: at most 10% extra calls, and always 10 retries per second. */
-  public static RetryBudget standard() {
+  static RetryBudget standard() {
     return new RetryBudget(0.1, 10);
   }
 
   /** Records one call (its first attempt). */
-  public void onCall() {
+  void onCall() {
     calls.increment();
   }
 
   /** Whether one more retry may be made now; if so, it is counted. */
-  public synchronized boolean tryRetry() {
+  synchronized boolean tryRetry() {
     double earned = ratio * calls.sum();
     // A long quiet spell banks no more than the cap.
     if (earned - spent > cap) {

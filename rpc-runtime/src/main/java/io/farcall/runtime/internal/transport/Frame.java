@@ -1,6 +1,7 @@
 package io.farcall.runtime.internal.transport;
 
 import com.google.protobuf.CodedInputStream;
+import io.farcall.Metadata;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
@@ -145,9 +146,18 @@ public class Frame extends DefaultByteBufHolder {
    * The header's metadata map, without parsing a header for it: a header the fast reader accepted
    * has none (it refuses field 10), so only frames that came parsed can carry any.
    */
-  public final Map<String, String> metadata() {
+  final Map<String, String> metadata() {
     Header h = header;
     return h == null ? Map.of() : h.getMetadataMap();
+  }
+
+  /**
+   * The call's metadata, read from the header; null when it carries none.
+   *
+   * @throws IllegalArgumentException if an entry is not valid call metadata
+   */
+  public final Metadata callMetadata() {
+    return HeaderMetadata.read(metadata());
   }
 
   public final int version() {

@@ -9,9 +9,9 @@ import java.util.Map;
  * travels as one more entry, {@value #FOLLOW_KEY}, whose value lists their keys separated by commas
  * (keys contain no commas), so that stock {@code protoc --decode} shows it.
  */
-public final class HeaderMetadata {
+final class HeaderMetadata {
   /** The entry that names the following keys. */
-  public static final String FOLLOW_KEY = Metadata.RESERVED_PREFIX + "follow";
+  static final String FOLLOW_KEY = Metadata.RESERVED_PREFIX + "follow";
 
   private HeaderMetadata() {}
 
@@ -46,7 +46,7 @@ public final class HeaderMetadata {
    *
    * @throws IllegalArgumentException if a key is not a valid metadata key
    */
-  public static Metadata read(Map<String, String> wire) {
+  static Metadata read(Map<String, String> wire) {
     if (wire.isEmpty()) {
       return null;
     }
