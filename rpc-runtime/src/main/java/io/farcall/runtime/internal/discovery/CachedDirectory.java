@@ -37,6 +37,30 @@ import org.apache.logging.log4j.Logger;
  * they end with this JVM.
  */
 final class CachedDirectory implements ServiceDirectory, AutoCloseable {
+  /** Where the current {@link #endpoints()} come from (besides this JVM's own registrations). */
+  enum Source {
+    /**
+     * Nothing known yet: ZooKeeper has not answered since the directory was created and nothing was
+     * saved on disk for the service. The endpoints are only those this registry registered itself,
+     * often none.
+     */
+    NONE,
+
+    /**
+     * Read from the local disk cache, as another run (or another JVM of the same user) last saw
+     * them in ZooKeeper: ZooKeeper has not answered since the directory was created. Some may be
+     * gone.
+     */
+    DISK_CACHE,
+
+    /**
+     * Read from ZooKeeper by this directory. It stays so while ZooKeeper is unreachable afterwards:
+     * the endpoints are then the last ones ZooKeeper gave, changed only by this registry's own
+     * registrations, until ZooKeeper answers again.
+     */
+    ZOOKEEPER
+  }
+
   private static final Logger LOG = LogManager.getLogger(CachedDirectory.class);
 
   private final String service;
@@ -184,9 +208,21 @@ final class CachedDirectory implements ServiceDirectory, AutoCloseable {
     return view.endpoints();
   }
 
-  @Override
-  public Source source() {
+  /**
+   * Where the current endpoints come from. Cheap: one volatile read. It changes from {@link
+   * Source#NONE} or {@link Source#DISK_CACHE} to {@link Source#ZOOKEEPER} once, when ZooKeeper
+   * first answers, and never back.
+   */
+  Source source() {
     return view.source();
+  }
+
+  /**
+   * Whether the endpoints were read from ZooKeeper ({@link Source#ZOOKEEPER}), as opposed to being
+   * only what was saved on disk or nothing at all.
+   */
+  boolean live() {
+    return source() == Source.ZOOKEEPER;
   }
 
   @Override

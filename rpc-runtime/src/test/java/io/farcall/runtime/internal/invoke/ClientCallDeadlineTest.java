@@ -168,11 +168,6 @@ class ClientCallDeadlineTest {
       }
 
       @Override
-      public Source source() {
-        return Source.ZOOKEEPER;
-      }
-
-      @Override
       public void addListener(Runnable onChange) {}
     };
   }
