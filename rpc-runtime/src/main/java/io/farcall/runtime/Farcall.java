@@ -174,6 +174,23 @@ public final class Farcall implements AutoCloseable {
   }
 
   /**
+   * The providers of {@code type}'s service this runtime knows of now, as its stubs would pick from
+   * them: what the registry last told it (or its disk cache, while the registry cannot be reached),
+   * in no particular order. A provider registered elsewhere shows up once the registry's watch has
+   * told this runtime, usually within milliseconds.
+   *
+   * @throws IllegalArgumentException if {@code type} is not a public {@code @Remote} interface
+   */
+  public List<InetSocketAddress> providers(Class<?> type) {
+    ensureOpen();
+    List<InetSocketAddress> found = new ArrayList<>();
+    for (Endpoint e : registry.directory(ServiceDescriptor.of(type).name()).endpoints()) {
+      found.add(InetSocketAddress.createUnresolved(e.host(), e.port()));
+    }
+    return List.copyOf(found);
+  }
+
+  /**
    * Serves {@code impl} for every {@link Remote} interface it implements: starts the listening
    * server if this is the first export, and registers one service instance per interface.
    *
