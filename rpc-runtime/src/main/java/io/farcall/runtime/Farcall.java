@@ -182,9 +182,14 @@ public final class Farcall implements AutoCloseable {
    * @throws IllegalArgumentException if {@code type} is not a public {@code @Remote} interface
    */
   public List<InetSocketAddress> providers(Class<?> type) {
+    return providers(ServiceDescriptor.of(type).name());
+  }
+
+  /** The providers of the service named {@code service} this runtime knows of now, as above. */
+  public List<InetSocketAddress> providers(String service) {
     ensureOpen();
     List<InetSocketAddress> found = new ArrayList<>();
-    for (Endpoint e : registry.directory(ServiceDescriptor.of(type).name()).endpoints()) {
+    for (Endpoint e : registry.directory(service).endpoints()) {
       found.add(InetSocketAddress.createUnresolved(e.host(), e.port()));
     }
     return List.copyOf(found);

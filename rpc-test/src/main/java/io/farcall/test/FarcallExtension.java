@@ -1,6 +1,5 @@
 package io.farcall.test;
 
-import io.farcall.Remote;
 import io.farcall.runtime.Farcall;
 import io.farcall.runtime.FarcallOps;
 import io.farcall.runtime.FarcallSettings;
@@ -10,9 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -118,7 +115,7 @@ public final class FarcallExtension
       List<String> services = runtime.export(impl);
       TestProvider p = new TestProvider(runtime, services, delay);
       r.providers.add(p);
-      awaitKnown(r.consumer, impl.getClass(), runtime.localAddress().getPort());
+      awaitKnown(r.consumer, services, runtime.localAddress().getPort());
       return p;
     } catch (RuntimeException | Error e) {
       if (runtime != null) {
@@ -129,17 +126,17 @@ public final class FarcallExtension
   }
 
   /**
-   * Waits until {@code consumer} knows the provider at {@code port} for every {@code @Remote}
-   * interface of {@code type}, so that a test's first call finds it.
+   * Waits until {@code consumer} knows the provider at {@code port} for every one of {@code
+   * services}, so that a test's first call finds it.
    */
-  private static void awaitKnown(Farcall consumer, Class<?> type, int port) {
+  private static void awaitKnown(Farcall consumer, List<String> services, int port) {
     long end = System.nanoTime() + KNOWN_WITHIN.toNanos();
-    for (Class<?> remote : remoteInterfaces(type, new LinkedHashSet<>())) {
-      while (consumer.providers(remote).stream().noneMatch(a -> a.getPort() == port)) {
+    for (String service : services) {
+      while (consumer.providers(service).stream().noneMatch(a -> a.getPort() == port)) {
         if (System.nanoTime() - end > 0) {
           throw new IllegalStateException(
               "the consumer did not learn of the provider of "
-                  + remote.getName()
+                  + service
                   + " on port "
                   + port
                   + " within "
@@ -151,19 +148,6 @@ public final class FarcallExtension
   }
 
   private static final Duration KNOWN_WITHIN = Duration.ofSeconds(30);
-
-  private static Set<Class<?>> remoteInterfaces(Class<?> type, Set<Class<?>> found) {
-    for (Class<?> i : type.getInterfaces()) {
-      if (i.isAnnotationPresent(Remote.class)) {
-        found.add(i);
-      }
-      remoteInterfaces(i, found);
-    }
-    if (type.getSuperclass() != null) {
-      remoteInterfaces(type.getSuperclass(), found);
-    }
-    return found;
-  }
 
   /** A stub of {@code type}, from the extension's consumer runtime (the same one each time). */
   public <T> T stub(Class<T> type) {
