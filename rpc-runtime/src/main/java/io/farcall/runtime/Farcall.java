@@ -20,6 +20,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -258,6 +259,57 @@ public final class Farcall implements AutoCloseable {
   }
 
   /**
+   * Stops serving {@code impl}, and only it: deregisters each service it serves, refuses new calls
+   * for them with the retryable shutting-down status (so that a caller that has not yet heard of
+   * the deregistration goes to another provider), and waits until their calls in flight ended, up
+   * to the shutdown grace period. The runtime, its stubs and its other exports go on; exporting the
+   * object again serves it again. This is what a container does before it destroys an exported
+   * bean.
+   *
+   * <p>On a runtime that is closing, or closed, it still waits for the object's calls in flight.
+   *
+   * @return the services no longer served by {@code impl}; empty if it served none
+   */
+  public List<String> unexport(Object impl) {
+    List<String> names = new ArrayList<>();
+    ProviderServer from;
+    synchronized (this) {
+      for (Iterator<Map.Entry<String, Object>> it = implementations.entrySet().iterator();
+          it.hasNext(); ) {
+        Map.Entry<String, Object> e = it.next();
+        if (e.getValue() == impl) {
+          it.remove();
+          names.add(e.getKey());
+          // Once closed, close() deregisters; the calls in flight are still waited for below.
+          Registration r = closed ? null : registrations.remove(e.getKey());
+          if (r != null) {
+            r.close();
+          }
+        }
+      }
+      from = server;
+    }
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
+    try {
+      for (String name : names) {
+        if (!from.withdraw(name, deadline)) {
+          log.warn(
+              "calls to {} still running after the shutdown grace period of {}",
+              name,
+              settings.shutdownGrace());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("unexported {} ({})", String.join(", ", names), impl.getClass().getName());
+    return List.copyOf(names);
+  }
+
+  /**
    * Allows the types the settings name ({@code allowtypes}) as {@code loader} finds them, once per
    * class loader: an application's classes may live in a loader of their own (an executable jar's,
    * a web container's), which only its exported objects and stubs lead to.
@@ -327,13 +379,15 @@ public final class Farcall implements AutoCloseable {
    */
   @Override
   public void close() {
+    List<Registration> registered;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
+      registered = List.copyOf(registrations.values());
     }
-    for (Registration r : registrations.values()) {
+    for (Registration r : registered) {
       r.close();
     }
     if (server != null) {

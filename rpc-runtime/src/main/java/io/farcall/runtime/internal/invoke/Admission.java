@@ -1,14 +1,12 @@
 package io.farcall.runtime.internal.invoke;
 
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a provider lets in: a bounded number of calls running or waiting for a thread, a bounded
- * number of bytes of request bodies held, and nothing new once it drains. Also counts the calls in
- * flight, so that shutdown can wait for them. Thread-safe.
+ * number of bytes of request bodies held, and nothing new once it drains. Each {@link
+ * ExportedService} counts its own calls in flight, for shutdown to wait for. Thread-safe.
  */
 final class Admission {
   private final Semaphore slots;
@@ -19,11 +17,7 @@ final class Admission {
   private final AtomicLong held = new AtomicLong();
 
   private final long maxHeld;
-  private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
-
-  /** Notified when the last call in flight ends while draining. */
-  private final Object idle = new Object();
 
   /**
    * @param threads the executor's threads
@@ -87,36 +81,8 @@ final class Admission {
         + " (setting maxdecodingbytes)";
   }
 
-  /** A call was admitted: it counts as in flight until {@link #ended}. */
-  void started() {
-    inFlight.incrementAndGet();
-  }
-
-  /** A call admitted with {@code bodyBytes} held ended. */
-  void ended(int bodyBytes) {
-    held.addAndGet(-bodyBytes);
-    if (inFlight.decrementAndGet() == 0 && draining) {
-      synchronized (idle) {
-        idle.notifyAll();
-      }
-    }
-  }
-
-  /**
-   * Waits until no call is in flight, up to the timeout; returns whether none is. Meant for after
-   * {@link #drain}, when no new call starts.
-   */
-  boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
-    long end = System.nanoTime() + unit.toNanos(timeout);
-    synchronized (idle) {
-      while (inFlight.get() > 0) {
-        long left = end - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(idle, left);
-      }
-    }
-    return true;
+  /** Gives back {@code bytes} that {@link #hold} took. */
+  void unhold(int bytes) {
+    held.addAndGet(-bytes);
   }
 }

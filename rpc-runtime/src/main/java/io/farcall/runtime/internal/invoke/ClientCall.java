@@ -5,6 +5,7 @@ import io.farcall.DeadlineExceededException;
 import io.farcall.InvalidCallException;
 import io.farcall.Metadata;
 import io.farcall.NoProviderException;
+import io.farcall.ProviderUnavailableException;
 import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Status;
@@ -335,11 +336,22 @@ class ClientCall {
     if (mayRetry
         && deadlineNanos - System.nanoTime() > 0
         && !isDone()
-        && invoker.retryBudget.tryRetry()) {
+        && (refusedWhileStopping(cause) || invoker.retryBudget.tryRetry())) {
       attempt(cause);
     } else {
       complete(null, cause);
     }
+  }
+
+  /**
+   * A provider that stops serving the service (shutting down, or the object unexported) refused the
+   * call unread: moving it to another provider is not a retry of a failure but the hand-over that
+   * stop is, so it costs nothing of the retry budget (gRPC's transparent retries work so). It is
+   * still bounded: each provider is tried once per call, within its deadline.
+   */
+  private static boolean refusedWhileStopping(Throwable cause) {
+    return cause instanceof ProviderUnavailableException p
+        && p.reason() == ProviderUnavailableException.Reason.SHUTTING_DOWN;
   }
 
   private void onDeadline() {

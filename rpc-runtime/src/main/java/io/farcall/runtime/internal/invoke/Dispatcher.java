@@ -11,6 +11,7 @@ import io.farcall.runtime.internal.transport.ServerConnection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,9 @@ final class Dispatcher implements RequestHandler {
   final Admission admission;
   private final ExecutorService executor;
   private final ServiceRoutes routes = new ServiceRoutes();
+
+  /** Every service exported here so far, withdrawn ones too, by name. */
+  private final Map<String, ExportedService> exported = new ConcurrentHashMap<>();
 
   private final OccasionalLog heldBytesLog =
       new OccasionalLog(log, "refused a request for the held-bytes budget");
@@ -63,12 +67,29 @@ final class Dispatcher implements RequestHandler {
   void export(ServiceDescriptor service, Object impl, List<ServerInterceptor> interceptors) {
     ServerInterceptor[] chain = CallSteps.chain(interceptors, new ServerInterceptor[0]);
     boolean observeEnd = CallSteps.observeEnd(interceptors);
+    ExportedService calls =
+        exported.computeIfAbsent(service.name(), name -> new ExportedService(name, admission));
     Map<String, ProviderMethod> methods = new HashMap<>();
     for (MethodDescriptor m : service.methods()) {
-      methods.put(m.key(), new ProviderMethod(this, service.name(), m, impl, chain, observeEnd));
+      methods.put(m.key(), new ProviderMethod(this, calls, m, impl, chain, observeEnd));
     }
     codec.allowInterface(service.type());
     routes.put(service.name(), Map.copyOf(methods));
+    calls.reinstate();
+  }
+
+  /**
+   * Stops taking new calls for {@code service} (refused with the retryable shutting-down status, so
+   * that callers go to another provider), and waits until its calls in flight ended, up to {@code
+   * deadlineNanos} (a {@link System#nanoTime()} value). Returns whether they all ended.
+   */
+  boolean withdraw(String service, long deadlineNanos) throws InterruptedException {
+    ExportedService s = exported.get(service);
+    if (s == null) {
+      return true;
+    }
+    s.withdraw();
+    return s.awaitIdle(deadlineNanos);
   }
 
   /** From now on, new requests are refused with the retryable shutting-down status. */
@@ -76,15 +97,32 @@ final class Dispatcher implements RequestHandler {
     admission.drain();
   }
 
+  /**
+   * The provider has stopped (its executor too): whoever waits for calls in flight stops waiting,
+   * since calls that never started will never end.
+   */
+  void terminate() {
+    for (ExportedService s : exported.values()) {
+      s.terminate();
+    }
+  }
+
   /** Waits until no call is running or queued, up to the timeout; returns whether none is. */
   boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
-    return admission.awaitIdle(timeout, unit);
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    for (ExportedService s : exported.values()) {
+      if (!s.awaitIdle(deadline)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
    * The provider's path of a request, up to the thread that serves it: the method it names, refusal
-   * while draining, the deadline, the call's metadata, admission (slots, then held bytes), then the
-   * executor (or this I/O thread, for {@link io.farcall.NonBlocking} methods).
+   * while draining, the deadline, the call's metadata, admission (slots, then held bytes, then its
+   * service, unless withdrawn), then the executor (or this I/O thread, for {@link
+   * io.farcall.NonBlocking} methods).
    */
   @Override
   public void onRequest(ServerConnection conn, Frame request) {
@@ -95,8 +133,9 @@ final class Dispatcher implements RequestHandler {
       refuse(conn, request, oneway, Status.STATUS_NOT_FOUND, routes.notFound(request));
       return;
     }
-    if (admission.draining()) {
-      refuse(conn, request, oneway, Status.STATUS_UNAVAILABLE, "provider is shutting down");
+    ExportedService service = method.exported();
+    if (admission.draining() || service.withdrawn()) {
+      refuse(conn, request, oneway, Status.STATUS_UNAVAILABLE, service.refusal());
       return;
     }
     long deadline = WireDeadline.local(request.timeoutMicros(), request.deadlineUnixMicros());
@@ -128,7 +167,12 @@ final class Dispatcher implements RequestHandler {
       refuse(conn, request, oneway, Status.STATUS_RESOURCE_EXHAUSTED, why);
       return;
     }
-    admission.started();
+    if (!service.enter()) {
+      admission.unhold(bodyBytes);
+      admission.exit();
+      refuse(conn, request, oneway, Status.STATUS_UNAVAILABLE, service.refusal());
+      return;
+    }
     ServerCall call =
         method.interceptors().length == 0
             ? new ServerCall(conn, request, method, deadline, metadata)
@@ -163,6 +207,9 @@ final class Dispatcher implements RequestHandler {
     if (!routes.serves(service)) {
       return Status.STATUS_NOT_FOUND;
     }
-    return admission.draining() ? Status.STATUS_UNAVAILABLE : Status.STATUS_OK;
+    ExportedService s = exported.get(service);
+    return admission.draining() || (s != null && s.withdrawn())
+        ? Status.STATUS_UNAVAILABLE
+        : Status.STATUS_OK;
   }
 }

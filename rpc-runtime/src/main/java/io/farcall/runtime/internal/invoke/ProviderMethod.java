@@ -16,7 +16,7 @@ final class ProviderMethod {
   private final MethodDescriptor descriptor;
   private final MethodHandle handle;
   private final boolean nonBlocking;
-  private final String service;
+  private final ExportedService service;
   private final ServerInterceptor[] interceptors;
   private final boolean interceptorsObserveEnd;
   private final Dispatcher owner;
@@ -26,7 +26,7 @@ final class ProviderMethod {
    */
   ProviderMethod(
       Dispatcher owner,
-      String service,
+      ExportedService service,
       MethodDescriptor descriptor,
       Object target,
       ServerInterceptor[] interceptors,
@@ -50,6 +50,11 @@ final class ProviderMethod {
   }
 
   String service() {
+    return service.name();
+  }
+
+  /** The service's calls in flight, and whether it takes new ones. */
+  ExportedService exported() {
     return service;
   }
 

@@ -99,6 +99,17 @@ public final class ProviderServer {
   }
 
   /**
+   * Stops taking calls for {@code service}: new ones are refused with the retryable shutting-down
+   * status (a caller that has not yet heard of its deregistration goes to another provider), and
+   * this waits until its calls in flight ended, up to {@code deadlineNanos} (a {@link
+   * System#nanoTime()} value). Returns whether they all ended. A later {@link #export} of the
+   * service serves it again.
+   */
+  public boolean withdraw(String service, long deadlineNanos) throws InterruptedException {
+    return dispatcher.withdraw(service, deadlineNanos);
+  }
+
+  /**
    * Stops serving without losing a call. Consumers are told to send nothing new here; what they
    * sent before hearing it is still served. Once they have closed their connections (each does when
    * its last reply arrived) or half of {@code grace} passed, what still arrives is refused with the
@@ -122,6 +133,7 @@ public final class ProviderServer {
     }
     transport.close();
     executor.shutdownNow();
+    dispatcher.terminate();
     acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS);
   }
 

@@ -371,7 +371,8 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
   final void finish() {
     release();
     conn.untrack(requestId, this);
-    method.owner().admission.ended(bodyBytes);
+    method.owner().admission.unhold(bodyBytes);
+    method.exported().exit();
     ended();
   }
 
