@@ -13,10 +13,21 @@ public final class Hooks {
   private Hooks() {}
 
   /**
-   * Called when the constructor of an {@code @Export} class finishes. Exporting failures are
-   * logged, not thrown: the object itself was built fine.
+   * Called when the constructor of an {@code @Export} class finishes: exports the object, unless a
+   * Spring bean factory is creating it (then {@link SpringHooks} exports the bean when its context
+   * is ready).
    */
   public static void exported(Object instance) {
+    if (!SpringHooks.deferred(instance)) {
+      exportNow(instance);
+    }
+  }
+
+  /**
+   * Exports {@code instance} now. Failures are logged, not thrown: the object itself was built
+   * fine.
+   */
+  static void exportNow(Object instance) {
     try {
       AgentRuntime.export(instance);
     } catch (RuntimeException | Error e) {

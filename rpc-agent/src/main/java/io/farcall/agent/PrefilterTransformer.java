@@ -9,13 +9,21 @@ import java.security.ProtectionDomain;
  * The agent's first look at every class: a byte search of the class file for the descriptors of
  * {@code @Export} and {@code @RemoteRef}, which the constant pool of an annotated class must
  * contain. Only classes that mention one are handed to Byte Buddy, which is itself built on the
- * first such class, so the JVM's start and classes that do not use Farcall pay almost nothing.
+ * first such class, so the JVM's start and classes that do not use Farcall pay almost nothing. The
+ * few Spring classes {@link SpringHooks} needs are handed over by name.
  */
 final class PrefilterTransformer implements ClassFileTransformer {
   private static final byte[][] MARKERS = {
     "Lio/farcall/Export;".getBytes(StandardCharsets.UTF_8),
     "Lio/farcall/RemoteRef;".getBytes(StandardCharsets.UTF_8),
   };
+
+  /** Spring's classes that {@link SpringHooks} needs hooked, by internal name. */
+  private static final java.util.Set<String> SPRING_CLASSES =
+      java.util.Set.of(
+          Instrumentations.SPRING_BEAN_FACTORY.replace('.', '/'),
+          Instrumentations.SPRING_CONTEXT.replace('.', '/'),
+          Instrumentations.SPRING_APPLICATION.replace('.', '/'));
 
   private volatile ClassFileTransformer delegate;
 
@@ -27,7 +35,9 @@ final class PrefilterTransformer implements ClassFileTransformer {
       ProtectionDomain protectionDomain,
       byte[] classfileBuffer)
       throws IllegalClassFormatException {
-    if (classBeingRedefined != null || loader == null || !mentionsMarker(classfileBuffer)) {
+    if (classBeingRedefined != null
+        || loader == null
+        || !(SPRING_CLASSES.contains(className) || mentionsMarker(classfileBuffer))) {
       return null;
     }
     return delegate().transform(loader, className, null, protectionDomain, classfileBuffer);
