@@ -1,6 +1,9 @@
 package io.farcall.bench.peer;
 
+import io.farcall.bench.model.Page;
+import io.farcall.bench.model.User;
 import io.farcall.bench.model.UserService;
+import io.farcall.bench.model.Users;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,6 +29,7 @@ import org.openjdk.jmh.annotations.Threads;
 public class CallPathBenchmark {
   private FarcallSession session;
   private UserService users;
+  private final User user = Users.user(1);
 
   @Setup(Level.Trial)
   public void start() throws Exception {
@@ -41,5 +45,20 @@ public class CallPathBenchmark {
   @Benchmark
   public boolean existUser() {
     return users.existUser("user1@example.org");
+  }
+
+  @Benchmark
+  public boolean createUser() {
+    return users.createUser(user);
+  }
+
+  @Benchmark
+  public User getUser() {
+    return users.getUser(1);
+  }
+
+  @Benchmark
+  public Page<User> listUser() {
+    return users.listUser(1);
   }
 }
