@@ -82,7 +82,7 @@ public final class SpringHooks {
   /** An exported bean: its name, and the object served for it once exported. */
   private static final class Bean {
     final String name;
-    Object initialized;
+    final Object initialized;
     Object served;
 
     Bean(String name, Object initialized) {

@@ -2,6 +2,7 @@ package io.farcall.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.farcall.runtime.testing.CallerLoad;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
 import io.farcall.runtime.testing.Poll;
@@ -12,12 +13,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,7 +33,7 @@ class UnexportTest {
   void unexportDeregistersWaitsForCallsInFlightAndFailsNoCallUnderLoad() throws Exception {
     GreeterImpl implA = new GreeterImpl("A");
     GreeterImpl implB = new GreeterImpl("B");
-    ExecutorService threads = Executors.newFixedThreadPool(9);
+    ExecutorService threads = Executors.newSingleThreadExecutor();
     try (Farcall providerA =
             Farcall.builder()
                 .registry(zk.connectString())
@@ -59,57 +57,41 @@ class UnexportTest {
 
       providerB.export(implB);
       Awaits.bothProvidersServe(greeter);
-      AtomicBoolean running = new AtomicBoolean(true);
-      AtomicInteger ok = new AtomicInteger();
-      List<Throwable> failures = new CopyOnWriteArrayList<>();
-      for (int i = 0; i < 8; i++) {
-        threads.submit(
-            () -> {
-              while (running.get()) {
-                try {
-                  greeter.whoAmI();
-                  ok.incrementAndGet();
-                } catch (RuntimeException e) {
-                  failures.add(e);
-                }
-              }
-            });
+      try (CallerLoad<String> load = CallerLoad.start(8, (caller, n) -> greeter.whoAmI())) {
+        int aBefore = implA.calls.get();
+        Poll.untilTrue("load reaches A", () -> implA.calls.get() > aBefore + 20, WAIT);
+
+        CompletableFuture<List<String>> unexported =
+            CompletableFuture.supplyAsync(() -> providerA.unexport(implA), threads);
+        int portB = providerB.localAddress().getPort();
+        Poll.untilTrue(
+            "the consumer sees B alone",
+            () -> ports(consumer.providers(Greeter.class)).equals(List.of(portB)),
+            WAIT);
+        // Deregistered, yet unexport waits: the held call is still running on A.
+        assertThat(unexported).isNotDone();
+        long okAtDeregistration = load.ok();
+        Poll.untilTrue("calls go on at B", () -> load.ok() > okAtDeregistration + 100, WAIT);
+        assertThat(unexported).isNotDone();
+
+        implA.open("held", "done late");
+        assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo("done late");
+        assertThat(unexported.get(10, TimeUnit.SECONDS)).containsExactly(Greeter.class.getName());
+        int aAfter = implA.calls.get();
+        long okAfter = load.ok();
+        Poll.untilTrue("calls go on after unexport", () -> load.ok() > okAfter + 100, WAIT);
+
+        // The runtime's other export is still served, and unexporting again changes nothing.
+        assertThat(sharded.owner("k")).isEqualTo("A");
+        assertThat(providerA.unexport(implA)).isEmpty();
+        assertThat(implA.calls.get()).as("calls A served after unexport").isEqualTo(aAfter);
+
+        // Exported again, A takes calls again.
+        providerA.export(implA);
+        Poll.untilTrue("calls reach A again", () -> implA.calls.get() > aAfter + 20, WAIT);
+        load.close();
+        assertThat(load.failures()).as("failed calls").isEmpty();
       }
-      int aBefore = implA.calls.get();
-      Poll.untilTrue("load reaches A", () -> implA.calls.get() > aBefore + 20, WAIT);
-
-      CompletableFuture<List<String>> unexported =
-          CompletableFuture.supplyAsync(() -> providerA.unexport(implA), threads);
-      int portB = providerB.localAddress().getPort();
-      Poll.untilTrue(
-          "the consumer sees B alone",
-          () -> ports(consumer.providers(Greeter.class)).equals(List.of(portB)),
-          WAIT);
-      // Deregistered, yet unexport waits: the held call is still running on A.
-      assertThat(unexported).isNotDone();
-      int okAtDeregistration = ok.get();
-      Poll.untilTrue("calls go on at B", () -> ok.get() > okAtDeregistration + 100, WAIT);
-      assertThat(unexported).isNotDone();
-
-      implA.open("held", "done late");
-      assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo("done late");
-      assertThat(unexported.get(10, TimeUnit.SECONDS)).containsExactly(Greeter.class.getName());
-      int aAfter = implA.calls.get();
-      int okAfter = ok.get();
-      Poll.untilTrue("calls go on after unexport", () -> ok.get() > okAfter + 100, WAIT);
-
-      // The runtime's other export is still served, and unexporting again changes nothing.
-      assertThat(sharded.owner("k")).isEqualTo("A");
-      assertThat(providerA.unexport(implA)).isEmpty();
-      assertThat(implA.calls.get()).as("calls A served after unexport").isEqualTo(aAfter);
-
-      // Exported again, A takes calls again.
-      providerA.export(implA);
-      Poll.untilTrue("calls reach A again", () -> implA.calls.get() > aAfter + 20, WAIT);
-      running.set(false);
-      threads.shutdown();
-      assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(failures).as("failed calls").isEmpty();
     } finally {
       threads.shutdownNow();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import acme.ledger.Ledger;
 import io.farcall.agent.testing.Jvm;
 import io.farcall.agent.testing.JvmProcesses;
+import io.farcall.runtime.testing.CallerLoad;
 import io.farcall.runtime.testing.Poll;
 import io.farcall.test.FarcallExtension;
 import java.time.Duration;
@@ -39,20 +40,20 @@ class SpringProvidersUnderLoadIT {
   void aProviderStartingUnderLoadServesNoCallBeforeItsBeanIsReady(LedgerApps app) throws Exception {
     farcall.export(new SteadyLedger());
     Ledger ledger = farcall.stub(Ledger.class);
-    try (LedgerLoad load = LedgerLoad.start(ledger, CALLERS)) {
-      Poll.untilTrue("the load runs", () -> load.servedBy(SteadyLedger.NAME) > 100, START);
+    try (CallerLoad<String> load = records(ledger)) {
+      Poll.untilTrue("the load runs", () -> load.returned(SteadyLedger.NAME) > 100, START);
       Jvm provider = app.provider(jvms, farcall.registry(), "starting", WARM_UP);
       long readyMillis = LedgerApps.awaitReady(provider);
       Poll.untilTrue(
           "the new provider serves, or a call fails",
-          () -> load.servedBy("starting") > 200 || !load.failures().isEmpty(),
+          () -> load.returned("starting") > 200 || !load.failures().isEmpty(),
           START);
       load.close();
       assertThat(load.failures()).as("failed calls: %s", load.summary()).isEmpty();
       System.out.printf(
           "%s: ready %d ms after its JVM started, under load; %d calls, none failed, %d of them"
               + " served by it%n",
-          app, readyMillis, load.calls(), load.servedBy("starting"));
+          app, readyMillis, load.ok(), load.returned("starting"));
     }
   }
 
@@ -73,9 +74,9 @@ class SpringProvidersUnderLoadIT {
         () -> farcall.consumer().providers(Ledger.class).size() == 2,
         START);
     Ledger ledger = farcall.stub(Ledger.class);
-    try (LedgerLoad load = LedgerLoad.start(ledger, CALLERS)) {
+    try (CallerLoad<String> load = records(ledger)) {
       for (String name : names) {
-        Poll.untilTrue(name + " serves", () -> load.servedBy(name) > 100, START);
+        Poll.untilTrue(name + " serves", () -> load.returned(name) > 100, START);
       }
       for (int i = 0; i < providers.size(); i++) {
         Jvm old = providers.get(i);
@@ -87,18 +88,23 @@ class SpringProvidersUnderLoadIT {
         String next = names.get(i) + "b";
         Jvm replacement = app.provider(jvms, farcall.registry(), next, WARM_UP);
         LedgerApps.awaitReady(replacement);
-        Poll.untilTrue(next + " serves", () -> load.servedBy(next) > 100, START);
+        Poll.untilTrue(next + " serves", () -> load.returned(next) > 100, START);
         providers.set(i, replacement);
       }
       load.close();
       assertThat(load.failures()).as("failed calls: %s", load.summary()).isEmpty();
       System.out.printf(
           "%s: rolling restart of two providers, %d calls, none failed: %s%n",
-          app, load.calls(), load.summary());
+          app, load.ok(), load.summary());
     }
   }
 
   private static final Duration START = LedgerApps.START;
+
+  /** 32 callers recording, each call with a token of its own; counted by who served them. */
+  private static CallerLoad<String> records(Ledger ledger) {
+    return CallerLoad.start(CALLERS, (caller, n) -> ledger.record("c" + caller + "-" + n, 1));
+  }
 
   /** A provider that is there all along, in the test's own JVM. */
   static final class SteadyLedger implements Ledger {
