@@ -1,5 +1,6 @@
 package io.farcall.agent;
 
+import io.farcall.runtime.internal.AgentLink;
 import java.lang.instrument.Instrumentation;
 import org.apache.logging.log4j.LogManager;
 
@@ -58,6 +59,7 @@ public final class FarcallAgent {
         alreadyRunning();
         return;
       }
+      AgentLink.install(AgentRuntime::farcall);
       inst.addTransformer(new PrefilterTransformer(), false);
     } catch (RuntimeException | LinkageError e) {
       System.err.println("farcall: agent not installed, the application runs without it: " + e);

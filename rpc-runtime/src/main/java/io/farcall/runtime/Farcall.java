@@ -1,6 +1,7 @@
 package io.farcall.runtime;
 
 import io.farcall.Remote;
+import io.farcall.runtime.internal.AgentLink;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.Contract;
 import io.farcall.runtime.internal.discovery.Endpoint;
@@ -25,9 +26,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -326,6 +329,39 @@ public final class Farcall implements AutoCloseable {
           String.join(", ", missing),
           loader);
     }
+  }
+
+  /**
+   * This runtime's health now: its registry connection and the registration of each service it
+   * exports. Cheap (no call to ZooKeeper), so health checks may read it often.
+   */
+  public FarcallStatus status() {
+    Map<String, Boolean> exports = new LinkedHashMap<>();
+    boolean isClosed;
+    synchronized (this) {
+      isClosed = closed;
+      registrations.forEach((name, r) -> exports.put(name, r.registered()));
+    }
+    return new FarcallStatus(
+        registry.connectString(), !isClosed && registry.connected(), exports, isClosed);
+  }
+
+  /**
+   * The runtime of the Farcall agent attached to this JVM ({@code -javaagent:rpc-agent.jar}),
+   * started on first use; empty without the agent. A container integration (the Spring Boot
+   * starter) uses it to share the agent's runtime instead of starting a second one, and leaves
+   * exporting to the agent.
+   *
+   * @throws IllegalStateException if the agent's runtime could not start (its message says why)
+   */
+  public static Optional<Farcall> agent() {
+    Supplier<Farcall> agent = AgentLink.runtime;
+    return agent == null ? Optional.empty() : Optional.of(agent.get());
+  }
+
+  /** Whether the Farcall agent is attached to this JVM; does not start its runtime. */
+  public static boolean agentAttached() {
+    return AgentLink.runtime != null;
   }
 
   /** The address the provider server listens on, or null before the first export. */

@@ -218,6 +218,9 @@ final class Registrar {
      */
     private boolean submitted;
 
+    /** Whether the node was last seen written by the current session; see {@link #registered}. */
+    private volatile boolean written;
+
     InstanceRegistration(
         ServiceInstance<Map<String, String>> instance, Consumer<Endpoint> onClose) {
       this.instance = instance;
@@ -241,8 +244,14 @@ final class Registrar {
       }
       submitted = true;
       discovery.registerService(instance);
+      written = true;
       LOG.debug(
           "Registered {} at {} as {}", instance.getName(), endpoint.address(), instance.getId());
+    }
+
+    @Override
+    public boolean registered() {
+      return written;
     }
 
     @Override
@@ -288,14 +297,17 @@ final class Registrar {
       }
       Stat stat = client.checkExists().forPath(path);
       if (stat != null && stat.getEphemeralOwner() == session) {
+        written = true;
         return;
       }
+      written = false;
       LOG.warn(
           "The node of {} instance {} was {}; registering it again",
           instance.getName(),
           instance.getId(),
           stat == null ? "missing" : "owned by another session");
       discovery.registerService(instance);
+      written = true;
     }
 
     @Override

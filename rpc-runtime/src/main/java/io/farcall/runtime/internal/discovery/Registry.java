@@ -237,7 +237,7 @@ public final class Registry implements AutoCloseable {
   }
 
   /** Whether the Curator client is connected to ZooKeeper now. */
-  boolean connected() {
+  public boolean connected() {
     return connection.connected();
   }
 
