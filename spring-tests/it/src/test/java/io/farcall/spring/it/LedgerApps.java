@@ -5,19 +5,35 @@ import io.farcall.agent.testing.JvmProcesses;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** The Spring Boot test applications (spring-tests/app), built as executable jars. */
+/**
+ * The Spring Boot test applications (spring-tests/app), built as executable jars: with Farcall's
+ * annotations alone, run with the agent; or with the starter, run as a plain {@code java -jar}.
+ */
 enum LedgerApps {
-  BOOT3("farcall.boot3App"),
-  BOOT4("farcall.boot4App");
+  BOOT3("farcall.boot3App", false),
+  BOOT4("farcall.boot4App", false),
+  BOOT3_STARTER("farcall.boot3StarterApp", true),
+  BOOT4_STARTER("farcall.boot4StarterApp", true);
 
   /** How long a Spring application may take to start on a loaded two-core machine. */
   static final Duration START = Duration.ofSeconds(90);
 
   private final String property;
+  private final boolean starter;
 
-  LedgerApps(String property) {
+  LedgerApps(String property, boolean starter) {
     this.property = property;
+    this.starter = starter;
+  }
+
+  /** Whether the jar has the starter (and runs without the agent). */
+  boolean starter() {
+    return starter;
   }
 
   Path jar() {
@@ -25,9 +41,10 @@ enum LedgerApps {
   }
 
   /**
-   * Starts a provider with the agent: {@code java -javaagent:rpc-agent.jar=registry=... -jar
-   * app.jar --spring.profiles.active=provider}, named {@code name}, whose exported bean takes
-   * {@code warmUp} in its {@code @PostConstruct}.
+   * Starts a provider: {@code java -javaagent:rpc-agent.jar=registry=... -jar app.jar
+   * --spring.profiles.active=provider} (for a starter jar, {@code java -jar app.jar
+   * --farcall.registry=...}), named {@code name}, whose exported bean takes {@code warmUp} in its
+   * {@code @PostConstruct}.
    */
   Jvm provider(JvmProcesses jvms, String registry, String name, Duration warmUp)
       throws IOException {
@@ -40,7 +57,7 @@ enum LedgerApps {
         "--ledger.warmup-ms=" + warmUp.toMillis());
   }
 
-  /** Starts a consumer with the agent: its bean calls the ledger as it is constructed. */
+  /** Starts a consumer: its bean calls the ledger as it is constructed. */
   Jvm consumer(JvmProcesses jvms, String registry, String name) throws IOException {
     return start(jvms, registry, name, "--spring.profiles.active=consumer");
   }
@@ -59,20 +76,68 @@ enum LedgerApps {
         .start(jvms);
   }
 
-  /** Starts a provider without Farcall: the application as it starts on its own. */
+  /**
+   * Starts a provider without Farcall: the application as it starts on its own (a starter jar with
+   * {@code farcall.enabled=false}).
+   */
   Jvm providerWithoutFarcall(JvmProcesses jvms, String name) throws IOException {
+    List<String> args =
+        new ArrayList<>(List.of("--spring.profiles.active=provider", "--ledger.name=" + name));
+    if (starter) {
+      args.addAll(List.of("--farcall.enabled=false", "--server.port=0"));
+    }
     return Jvm.builder(name + "-" + name().toLowerCase())
         .withoutAgent()
-        .jar(jar(), "--spring.profiles.active=provider", "--ledger.name=" + name)
+        .jar(jar(), args.toArray(String[]::new))
+        .start(jvms);
+  }
+
+  /** Starts a starter jar with the agent attached as well: the agent exports, the starter not. */
+  Jvm providerWithAgentAndStarter(JvmProcesses jvms, String registry, String name)
+      throws IOException {
+    if (!starter) {
+      throw new IllegalStateException(this + " has no starter");
+    }
+    return Jvm.builder(name + "-" + name().toLowerCase() + "-agent")
+        .agentOptions("registry=" + registry)
+        .jar(
+            jar(),
+            starterArgs(registry, "--spring.profiles.active=provider", "--ledger.name=" + name))
         .start(jvms);
   }
 
   private Jvm start(JvmProcesses jvms, String registry, String name, String... args)
       throws IOException {
-    return Jvm.builder(name + "-" + name().toLowerCase())
-        .agentOptions("registry=" + registry)
-        .jar(jar(), args)
-        .start(jvms);
+    Jvm.Builder b = Jvm.builder(name + "-" + name().toLowerCase());
+    if (starter) {
+      b.withoutAgent().jar(jar(), starterArgs(registry, args));
+    } else {
+      b.agentOptions("registry=" + registry).jar(jar(), args);
+    }
+    return b.start(jvms);
+  }
+
+  /** A starter jar's arguments: the registry as a Spring property, and health over HTTP. */
+  private static String[] starterArgs(String registry, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--farcall.registry=" + registry);
+    all.add("--server.port=0");
+    all.add("--management.endpoint.health.show-details=always");
+    return all.toArray(String[]::new);
+  }
+
+  private static final Pattern PORT = Pattern.compile("started on port (\\d+)");
+
+  /**
+   * The HTTP port of a starter jar's web server, once it has started; it listens on 127.0.0.1 as on
+   * every address.
+   */
+  static int httpPort(Jvm app) {
+    Matcher m = PORT.matcher(app.awaitLine(l -> PORT.matcher(l).find(), START));
+    if (!m.find()) {
+      throw new IllegalStateException("no port in the line");
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   /** Waits until the application says it is ready; returns the JVM's uptime then, in ms. */

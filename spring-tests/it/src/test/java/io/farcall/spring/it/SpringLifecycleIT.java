@@ -16,10 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * When a Spring application with the agent becomes ready, and when it stops: a Boot application's
- * start-up is not held up by its exports; a plain {@code ApplicationContext} is served once
- * refreshed; a closing context withdraws its exports, and lets their calls in flight finish, before
- * it destroys a bean.
+ * When a Spring application with the agent or the starter becomes ready, and when it stops: a Boot
+ * application's start-up is not held up by its exports; a plain {@code ApplicationContext} is
+ * served once refreshed; a closing context withdraws its exports, and lets their calls in flight
+ * finish, before it destroys a bean.
  */
 @Timeout(300)
 class SpringLifecycleIT {
@@ -55,7 +55,7 @@ class SpringLifecycleIT {
   }
 
   @ParameterizedTest
-  @EnumSource(LedgerApps.class)
+  @EnumSource(names = {"BOOT3", "BOOT4"}) // the starter is for Spring Boot applications
   void aPlainApplicationContextIsServedThroughItsProxiesOnceRefreshed(LedgerApps app)
       throws Exception {
     Jvm provider = app.plainProvider(jvms, farcall.registry(), "plain");
@@ -85,7 +85,7 @@ class SpringLifecycleIT {
    */
   @ParameterizedTest
   @EnumSource(LedgerApps.class)
-  void startUpTimeWithAndWithoutTheAgent(LedgerApps app) throws Exception {
+  void startUpTimeWithAndWithoutFarcall(LedgerApps app) throws Exception {
     Jvm plain = app.providerWithoutFarcall(jvms, "bare");
     long without = LedgerApps.awaitReady(plain);
     plain.close();
@@ -95,9 +95,9 @@ class SpringLifecycleIT {
     awaitRegistered();
     long registeredAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readyAt);
     System.out.printf(
-        "%s start-up: ready after %d ms without Farcall, %d ms with the agent; registered %d ms"
-            + " after ready%n",
-        app, without, with, registeredAfter);
+        "%s start-up: ready after %d ms without Farcall, %d ms with %s; registered %d ms after"
+            + " ready%n",
+        app, without, with, app.starter() ? "the starter" : "the agent", registeredAfter);
   }
 
   private static void awaitRegistered() {
