@@ -18,9 +18,10 @@ import org.springframework.util.ReflectionUtils;
 /**
  * Fills each {@code @RemoteRef} field of a bean with the stub of its {@code @Remote} type, when the
  * bean's properties are set (as {@code @Autowired} fields are); a field that holds a value already
- * (set by the Farcall agent, say) is left alone. A {@code @RemoteRef} field of another type, or a
- * static one, stops start-up naming the field. The bean then depends on the {@code Farcall} bean,
- * so that the runtime outlives it: its {@code @PreDestroy} methods can still make calls.
+ * (set by the Farcall agent, say) is left alone; a static one is filled when the first bean of its
+ * class is. A {@code @RemoteRef} field of another type stops start-up naming the field. The bean
+ * then depends on the {@code Farcall} bean, so that the runtime outlives it: its
+ * {@code @PreDestroy} methods can still make calls.
  */
 final class RemoteRefInjector implements InstantiationAwareBeanPostProcessor {
   private final ConfigurableListableBeanFactory beanFactory;
@@ -50,25 +51,24 @@ final class RemoteRefInjector implements InstantiationAwareBeanPostProcessor {
     Farcall farcall = null;
     for (Field f : remoteRefs) {
       Class<?> type = f.getType();
-      if (Modifier.isStatic(f.getModifiers())
-          || !type.isInterface()
-          || !type.isAnnotationPresent(Remote.class)) {
+      if (!type.isInterface() || !type.isAnnotationPresent(Remote.class)) {
         throw new BeanCreationException(
             beanName,
             "@RemoteRef field "
                 + f.getDeclaringClass().getName()
                 + "."
                 + f.getName()
-                + " must be an instance field whose type is an interface annotated @Remote");
+                + " must have an interface annotated @Remote as its type");
       }
+      Object target = Modifier.isStatic(f.getModifiers()) ? null : bean;
       ReflectionUtils.makeAccessible(f);
-      if (ReflectionUtils.getField(f, bean) != null) {
+      if (ReflectionUtils.getField(f, target) != null) {
         continue;
       }
       if (farcall == null) {
         farcall = RemoteStubRegistrar.farcallFor(beanFactory, beanName);
       }
-      ReflectionUtils.setField(f, bean, farcall.stub(type));
+      ReflectionUtils.setField(f, target, farcall.stub(type));
     }
     return pvs;
   }

@@ -9,6 +9,7 @@ import io.farcall.runtime.Farcall;
 import io.farcall.runtime.testing.Poll;
 import io.farcall.spring.boot.actuate.FarcallHealthIndicator;
 import io.farcall.spring.boot.api.Quotes;
+import io.farcall.spring.boot.elsewhere.ElsewhereApps;
 import io.farcall.test.FarcallExtension;
 import java.time.Duration;
 import java.util.List;
@@ -169,6 +170,16 @@ class FarcallStarterTest {
   @Import(ExportedNotRemote.class)
   static class NotRemoteApp {}
 
+  @Component
+  static class WrongRef {
+    @RemoteRef Runnable notRemote;
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @EnableAutoConfiguration
+  @Import(WrongRef.class)
+  static class WrongRefApp {}
+
   // ---- the tests -------------------------------------------------------------------------------
 
   @Test
@@ -281,6 +292,23 @@ class FarcallStarterTest {
   void anExportThatServesNothingStopsStartUp() {
     assertThatThrownBy(() -> run(NotRemoteApp.class))
         .hasStackTraceContaining("implements no interface annotated @Remote");
+  }
+
+  @Test
+  void aRemoteRefFieldOfAnotherTypeStopsStartUp() {
+    assertThatThrownBy(() -> run(WrongRefApp.class))
+        .hasStackTraceContaining(
+            "@RemoteRef field "
+                + WrongRef.class.getName()
+                + ".notRemote must have an interface"
+                + " annotated @Remote");
+  }
+
+  @Test
+  void remoteScanNamesWhereInterfacesLiveOutsideTheApplication() {
+    assertThat(run(ElsewhereApps.Scanning.class).getBeanNamesForType(Quotes.class))
+        .containsExactly(Quotes.class.getName());
+    assertThat(run(ElsewhereApps.NotScanning.class).getBeanNamesForType(Quotes.class)).isEmpty();
   }
 
   @Test
