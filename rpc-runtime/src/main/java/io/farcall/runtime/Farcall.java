@@ -8,10 +8,13 @@ import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.Registration;
 import io.farcall.runtime.internal.discovery.Registry;
 import io.farcall.runtime.internal.discovery.RegistryConfig;
+import io.farcall.runtime.internal.discovery.ServiceDirectory;
 import io.farcall.runtime.internal.invoke.ClientInvoker;
 import io.farcall.runtime.internal.invoke.ClientResources;
 import io.farcall.runtime.internal.invoke.ProviderServer;
 import io.farcall.runtime.internal.invoke.ServiceDescriptor;
+import io.farcall.runtime.internal.metrics.MicrometerMetrics;
+import io.farcall.runtime.internal.metrics.RuntimeMetrics;
 import io.farcall.runtime.internal.proxy.StubFactory;
 import io.farcall.runtime.internal.transport.TransportConfig;
 import io.netty.channel.EventLoopGroup;
@@ -30,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -61,6 +65,7 @@ public final class Farcall implements AutoCloseable {
   private final ClientResources clientResources;
   private final Map<Class<?>, Object> stubs = new ConcurrentHashMap<>();
   private final Interceptors interceptors;
+  private final RuntimeMetrics metrics;
 
   /**
    * The registration metadata key of the fingerprint of the provider's contract: its interface's
@@ -88,6 +93,7 @@ public final class Farcall implements AutoCloseable {
 
   private Farcall(FarcallSettings settings) {
     this.settings = settings;
+    this.metrics = metricsFor(settings);
     this.interceptors = new Interceptors(settings);
     this.codec = new BodyCodec(settings.allowedTypes());
     codec.hashCollisionLimit(settings.maxHashCollisions());
@@ -112,13 +118,28 @@ public final class Farcall implements AutoCloseable {
               codec,
               settings.callbackThreads(),
               settings.timeout(),
-              settings.loadBalance());
+              settings.loadBalance(),
+              metrics);
+      if (metrics != RuntimeMetrics.NONE) {
+        metrics.registry(registry::connected);
+        registry.onNewSession(metrics::sessionChanged);
+      }
       started = true;
     } finally {
       if (!started) {
         registry.close();
       }
     }
+  }
+
+  /**
+   * Micrometer's meters if the settings name a registry; else none, and Micrometer need not be on
+   * the class path.
+   */
+  private static RuntimeMetrics metricsFor(FarcallSettings settings) {
+    return settings.meterRegistry() == null
+        ? RuntimeMetrics.NONE
+        : new MicrometerMetrics(settings.meterRegistry());
   }
 
   /** A builder with every setting at its default. */
@@ -167,10 +188,16 @@ public final class Farcall implements AutoCloseable {
               ServiceDescriptor service = ServiceDescriptor.of(t);
               allowNamedTypes(t.getClassLoader());
               codec.allowInterface(t);
+              ServiceDirectory directory = registry.directory(service.name());
+              if (metrics != RuntimeMetrics.NONE) {
+                AtomicLong updated = new AtomicLong(System.currentTimeMillis());
+                directory.addListener(() -> updated.set(System.currentTimeMillis()));
+                metrics.directory(service.name(), () -> directory.endpoints().size(), updated::get);
+              }
               ClientInvoker invoker =
                   new ClientInvoker(
                       service,
-                      registry.directory(service.name()),
+                      directory,
                       clientResources,
                       interceptors.of(t.getClassLoader()).client());
               return StubFactory.newStub(invoker);
@@ -398,7 +425,8 @@ public final class Farcall implements AutoCloseable {
                   settings.executorQueue(),
                   settings.maxDecodingBytes()),
               settings.listenHost(),
-              settings.port());
+              settings.port(),
+              metrics);
     }
   }
 

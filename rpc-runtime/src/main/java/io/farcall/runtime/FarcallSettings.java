@@ -8,6 +8,7 @@ import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.discovery.ConnectString;
 import io.farcall.runtime.internal.discovery.RegistryConfig;
 import io.farcall.runtime.internal.transport.ConnectionLimits;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -65,6 +66,7 @@ public final class FarcallSettings {
   private final List<String> interceptorNames;
   private final LoadBalance loadBalance;
   private final int weight;
+  private final MeterRegistry meterRegistry;
 
   private FarcallSettings(Builder b) {
     this.registry = b.registry;
@@ -92,6 +94,7 @@ public final class FarcallSettings {
     this.interceptorNames = List.copyOf(b.interceptorNames);
     this.loadBalance = b.loadBalance;
     this.weight = b.weight;
+    this.meterRegistry = b.meterRegistry;
   }
 
   /** A builder with every setting at its default; {@link Farcall#builder()} is the same. */
@@ -255,6 +258,11 @@ public final class FarcallSettings {
   /** This provider's weight, relative to others' (default 10): its share of calls. */
   public int weight() {
     return weight;
+  }
+
+  /** The registry Farcall's meters are registered in, or null for none (the default). */
+  public MeterRegistry meterRegistry() {
+    return meterRegistry;
   }
 
   @Override
@@ -628,6 +636,7 @@ public final class FarcallSettings {
     private final List<String> interceptorNames = new ArrayList<>();
     private LoadBalance loadBalance = LoadBalance.LEAST_LOADED;
     private int weight = 10;
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
 
@@ -915,6 +924,17 @@ public final class FarcallSettings {
       if (interceptor instanceof ServerInterceptor s) {
         serverInterceptors.add(s);
       }
+      return this;
+    }
+
+    /**
+     * Registers Farcall's meters (calls, durations, sizes, the provider's executor, providers and
+     * the registry connection; see the README's "Metrics") in {@code registry}, so that they are
+     * published wherever the application's Micrometer registry publishes. Without one (the
+     * default), Farcall keeps no metrics and its calls pay nothing for them.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = java.util.Objects.requireNonNull(registry, "registry");
       return this;
     }
 

@@ -63,6 +63,8 @@ class ArchitectureTest {
         .definedBy("io.farcall.runtime.internal.transport..")
         .layer("codec")
         .definedBy("io.farcall.runtime.internal.codec..")
+        .layer("metrics")
+        .definedBy("io.farcall.runtime.internal.metrics..")
         .whereLayer("face")
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("proxy")
@@ -75,6 +77,8 @@ class ArchitectureTest {
         .mayOnlyBeAccessedByLayers("face", "invoke")
         .whereLayer("codec")
         .mayOnlyBeAccessedByLayers("face", "invoke", "transport")
+        .whereLayer("metrics")
+        .mayOnlyBeAccessedByLayers("face", "invoke", "discovery", "transport")
         .check(RUNTIME);
   }
 

@@ -24,7 +24,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Farcall in a Spring Boot application, as a library: a {@link Farcall} bean built from the {@code
- * farcall.*} properties, {@code @Export} beans exported when the application accepts traffic
+ * farcall.*} properties (then every {@link FarcallCustomizer}), with the application's Micrometer
+ * registry if it has one, {@code @Export} beans exported when the application accepts traffic
  * ({@link FarcallExports}), a stub bean for each {@code @Remote} interface found ({@link
  * RemoteStubRegistrar}), {@code @RemoteRef} fields filled ({@link RemoteRefInjector}), and an
  * Actuator health indicator when Actuator is present.
@@ -59,9 +60,14 @@ public class FarcallAutoConfiguration {
   static class LibraryRuntime {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    Farcall farcall(Environment environment, ObjectProvider<LoggingSystem> logging) {
+    Farcall farcall(
+        Environment environment,
+        ObjectProvider<LoggingSystem> logging,
+        ObjectProvider<FarcallCustomizer> customizers) {
       Map<String, String> properties = FarcallProperties.read(environment);
-      FarcallSettings settings = FarcallProperties.settings(properties);
+      FarcallSettings.Builder builder = FarcallProperties.builder(properties);
+      customizers.orderedStream().forEach(c -> c.customize(builder));
+      FarcallSettings settings = builder.settings();
       String level = FarcallProperties.logLevel(properties);
       if (level != null) {
         setLogLevel(level, logging.getIfAvailable());
@@ -74,6 +80,21 @@ public class FarcallAutoConfiguration {
     @Bean
     FarcallExports farcallExports(ObjectProvider<Farcall> farcall) {
       return new FarcallExports(farcall);
+    }
+  }
+
+  /**
+   * Farcall's meters in the application's Micrometer registry (Actuator's, say), so that they are
+   * published wherever it publishes.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+  @Conditional(AgentAbsent.class)
+  static class Metrics {
+    @Bean
+    FarcallCustomizer farcallMeterRegistry(
+        ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry) {
+      return builder -> registry.ifAvailable(builder::meterRegistry);
     }
   }
 

@@ -60,12 +60,13 @@ final class FarcallProperties {
   }
 
   /**
-   * The runtime's settings from {@code properties} (as {@link #read} returns them).
+   * A builder of the runtime's settings with {@code properties} (as {@link #read} returns them)
+   * set.
    *
    * @throws IllegalArgumentException naming the property and what it accepts, for an unknown key or
    *     a bad value
    */
-  static FarcallSettings settings(Map<String, String> properties) {
+  static FarcallSettings.Builder builder(Map<String, String> properties) {
     FarcallSettings.Builder builder = FarcallSettings.builder();
     properties.forEach(
         (key, value) -> {
@@ -92,7 +93,7 @@ final class FarcallProperties {
                 "Spring property '" + PREFIX + "." + key + "': " + e.getMessage(), e);
           }
         });
-    return builder.settings();
+    return builder;
   }
 
   /** The {@code farcall.loglevel} property, upper case; null if not set. */

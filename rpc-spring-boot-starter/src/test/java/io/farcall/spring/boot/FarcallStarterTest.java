@@ -11,6 +11,8 @@ import io.farcall.spring.boot.actuate.FarcallHealthIndicator;
 import io.farcall.spring.boot.api.Quotes;
 import io.farcall.spring.boot.elsewhere.ElsewhereApps;
 import io.farcall.test.FarcallExtension;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -170,6 +172,21 @@ class FarcallStarterTest {
   @Import(ExportedNotRemote.class)
   static class NotRemoteApp {}
 
+  @Configuration(proxyBeanMethods = false)
+  @EnableAutoConfiguration
+  @Import({QuotesService.class, PriceList.class})
+  static class MeteredApp {
+    @Bean
+    MeterRegistry meterRegistry() {
+      return new SimpleMeterRegistry();
+    }
+
+    @Bean
+    FarcallCustomizer shorterTimeout() {
+      return builder -> builder.timeout(Duration.ofSeconds(3));
+    }
+  }
+
   @Component
   static class WrongRef {
     @RemoteRef Runnable notRemote;
@@ -309,6 +326,27 @@ class FarcallStarterTest {
     assertThat(run(ElsewhereApps.Scanning.class).getBeanNamesForType(Quotes.class))
         .containsExactly(Quotes.class.getName());
     assertThat(run(ElsewhereApps.NotScanning.class).getBeanNamesForType(Quotes.class)).isEmpty();
+  }
+
+  @Test
+  void metersGoToTheApplicationsRegistryAndCustomizersApply() {
+    ConfigurableApplicationContext app = run(MeteredApp.class);
+    Poll.untilTrue("the provider is known", () -> !providersOfQuotes().isEmpty(), WITHIN);
+    farcall.stub(Quotes.class).price("abc");
+
+    MeterRegistry meters = app.getBean(MeterRegistry.class);
+    Poll.untilTrue(
+        "the served call is counted",
+        () ->
+            meters
+                    .get("farcall.server.calls")
+                    .tag("method", "price(java.lang.String)")
+                    .tag("status", "ok")
+                    .counter()
+                    .count()
+                == 1,
+        WITHIN);
+    assertThat(app.getBean(Farcall.class).settings().timeout()).isEqualTo(Duration.ofSeconds(3));
   }
 
   @Test

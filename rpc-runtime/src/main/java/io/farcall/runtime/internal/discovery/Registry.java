@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.common.PathUtils;
@@ -239,6 +240,37 @@ public final class Registry implements AutoCloseable {
   /** Whether the Curator client is connected to ZooKeeper now. */
   public boolean connected() {
     return connection.connected();
+  }
+
+  /**
+   * Runs {@code action} on each new ZooKeeper session this registry gets: the first, and each one
+   * after an expiry (on Curator's event thread; it must not block).
+   */
+  public void onNewSession(Runnable action) {
+    CuratorFramework client = connection.curator();
+    AtomicLong last = new AtomicLong();
+    Runnable check =
+        () -> {
+          try {
+            long id = client.getZookeeperClient().getZooKeeper().getSessionId();
+            if (id != 0 && last.getAndSet(id) != id) {
+              action.run();
+            }
+          } catch (Exception e) {
+            // Not connected after all: the next connection checks again.
+          }
+        };
+    client
+        .getConnectionStateListenable()
+        .addListener(
+            (c, state) -> {
+              if (state.isConnected()) {
+                check.run();
+              }
+            });
+    if (connected()) { // connected before the listener was added
+      check.run();
+    }
   }
 
   /** The Curator client, for tests that need to disturb its session. */

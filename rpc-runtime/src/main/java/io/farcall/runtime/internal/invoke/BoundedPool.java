@@ -28,7 +28,7 @@ final class BoundedPool {
   /**
    * @param name the threads are named {@code name-1}, {@code name-2}, ...; daemon threads
    */
-  static ExecutorService create(String name, int threads) {
+  static ForkJoinPool create(String name, int threads) {
     AtomicInteger ids = new AtomicInteger();
     return new ForkJoinPool(
         threads,

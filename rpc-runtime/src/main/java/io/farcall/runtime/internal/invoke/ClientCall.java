@@ -1,5 +1,6 @@
 package io.farcall.runtime.internal.invoke;
 
+import io.farcall.CallStatus;
 import io.farcall.ConnectionFailedException;
 import io.farcall.DeadlineExceededException;
 import io.farcall.InvalidCallException;
@@ -10,6 +11,7 @@ import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Status;
 import io.farcall.runtime.internal.discovery.Endpoint;
+import io.farcall.runtime.internal.metrics.CallMetrics;
 import io.farcall.runtime.internal.transport.BodyWriter;
 import io.farcall.runtime.internal.transport.Connection;
 import io.farcall.runtime.internal.transport.Frame;
@@ -107,6 +109,16 @@ class ClientCall {
   private Timeout timer;
   private volatile Attempt current;
 
+  /** The method's metrics, or null without them; then the fields below stay unused. */
+  private final CallMetrics metrics;
+
+  private long startNanos;
+
+  /** The body sizes of the last request sent and of the reply, for the metrics. */
+  private int requestBytes;
+
+  private int replyBytes;
+
   /**
    * @param metadata what the call inherits (the served call's following entries), or null
    */
@@ -122,6 +134,7 @@ class ClientCall {
     this.deadlineNanos = deadlineNanos;
     this.metadata = metadata;
     this.result = method.isAsync() ? new CompletableFuture<>() : null;
+    this.metrics = invoker.metrics(method);
   }
 
   /**
@@ -134,6 +147,10 @@ class ClientCall {
 
   /** Farcall's own steps: see the class comment. */
   final Object call() throws Throwable {
+    if (metrics != null) {
+      startNanos = System.nanoTime();
+      metrics.started();
+    }
     long remaining = deadlineNanos - System.nanoTime();
     if (remaining <= 0) {
       onDeadline();
@@ -219,6 +236,9 @@ class ClientCall {
     if (o instanceof Reply r) {
       o = r.attempt.decode(r.frame);
       OUTCOME.setRelease(this, o); // what the reply said, for failureOf
+    }
+    if (metrics != null) {
+      ended(o);
     }
     if (o instanceof Failed f) {
       Throwable t = f.error;
@@ -336,11 +356,24 @@ class ClientCall {
     if (mayRetry
         && deadlineNanos - System.nanoTime() > 0
         && !isDone()
-        && (refusedWhileStopping(cause) || invoker.retryBudget.tryRetry())) {
+        && (refusedWhileStopping(cause) || retryAllowed())) {
+      if (metrics != null) {
+        metrics.retried();
+      }
       attempt(cause);
     } else {
       complete(null, cause);
     }
+  }
+
+  private boolean retryAllowed() {
+    if (invoker.retryBudget.tryRetry()) {
+      return true;
+    }
+    if (metrics != null) {
+      metrics.retryDenied();
+    }
+    return false;
   }
 
   /**
@@ -399,12 +432,33 @@ class ClientCall {
     if (timer != null) {
       timer.cancel();
     }
+    if (metrics != null) {
+      ended(o);
+    }
     if (o instanceof Failed f) {
       result.completeExceptionally(f.error);
     } else {
       result.complete(o == NULL ? null : o);
     }
     return true;
+  }
+
+  /** Tells the metrics how the call ended: with {@code outcome}, as {@link #outcome} holds it. */
+  private void ended(Object outcome) {
+    CallStatus status;
+    Throwable error = null;
+    if (outcome instanceof Failed f) {
+      error = f.error;
+      status =
+          switch (f.kind) {
+            case APPLICATION -> CallStatus.APPLICATION_ERROR;
+            case CANCELLED -> CallStatus.CANCELLED;
+            case FARCALL -> CallSteps.statusOf(f.error);
+          };
+    } else {
+      status = CallStatus.OK;
+    }
+    metrics.ended(status, error, System.nanoTime() - startNanos, requestBytes, replyBytes);
   }
 
   /**
@@ -468,12 +522,15 @@ class ClientCall {
 
     @Override
     public void write(ByteBuf body, PeerShapes peer) {
+      int start = body.writerIndex();
       invoker.codec.writeArguments(body, args, method.parameterTypes(), peer);
+      requestBytes = body.writerIndex() - start;
     }
 
     @Override
     public void onResponse(Frame response) {
       end();
+      replyBytes = response.body().readableBytes();
       Status status = response.status();
       if (status == Status.STATUS_OK || status == Status.STATUS_APPLICATION_ERROR) {
         stats.onSuccess();

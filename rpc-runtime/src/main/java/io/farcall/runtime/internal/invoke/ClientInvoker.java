@@ -7,6 +7,7 @@ import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.ServiceDirectory;
+import io.farcall.runtime.internal.metrics.CallMetrics;
 import io.farcall.runtime.internal.transport.ClientTransport;
 import io.farcall.runtime.internal.transport.Connection;
 import io.farcall.runtime.internal.transport.RequestKey;
@@ -39,6 +40,9 @@ public final class ClientInvoker {
 
   /** Each method's service and method header fields, encoded once; by method index. */
   private final RequestKey[] requestKeys;
+
+  /** Each method's metrics, by method index; null entries without metrics. */
+  private final CallMetrics[] metrics;
 
   /**
    * Each provider's connection, so that a call neither builds an address string nor looks it up;
@@ -83,9 +87,16 @@ public final class ClientInvoker {
     this.balancer = LoadBalancer.of(kind, ClientInvoker::weight, health);
     this.defaultTimeoutNanos = r.defaultTimeout.toNanos();
     this.requestKeys = new RequestKey[service.methods().size()];
+    this.metrics = new CallMetrics[service.methods().size()];
     for (MethodDescriptor m : service.methods()) {
       requestKeys[m.index()] = new RequestKey(service.name(), m.key());
+      metrics[m.index()] = r.metrics.client(service.name(), m.key(), m.exceptionTypes());
     }
+  }
+
+  /** The metrics of {@code method}, or null without metrics. */
+  CallMetrics metrics(MethodDescriptor method) {
+    return metrics[method.index()];
   }
 
   Connection connection(Endpoint e) {

@@ -2,6 +2,7 @@ package io.farcall.runtime.internal.invoke;
 
 import io.farcall.LoadBalance;
 import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.metrics.RuntimeMetrics;
 import io.farcall.runtime.internal.transport.ClientTransport;
 import io.farcall.runtime.internal.transport.TransportConfig;
 import io.netty.channel.EventLoopGroup;
@@ -28,6 +29,7 @@ public final class ClientResources {
   final Executor callbackExecutor;
   final Duration defaultTimeout;
   final LoadBalance defaultLoadBalance;
+  final RuntimeMetrics metrics;
 
   ClientResources(
       ClientTransport transport,
@@ -37,7 +39,8 @@ public final class ClientResources {
       Timer timer,
       Executor callbackExecutor,
       Duration defaultTimeout,
-      LoadBalance defaultLoadBalance) {
+      LoadBalance defaultLoadBalance,
+      RuntimeMetrics metrics) {
     this.transport = transport;
     this.health = health;
     this.retryBudget = retryBudget;
@@ -46,6 +49,7 @@ public final class ClientResources {
     this.callbackExecutor = callbackExecutor;
     this.defaultTimeout = defaultTimeout;
     this.defaultLoadBalance = defaultLoadBalance;
+    this.metrics = metrics;
   }
 
   /**
@@ -54,6 +58,7 @@ public final class ClientResources {
    *
    * @param defaultTimeout the deadline of a call whose method names none
    * @param defaultLoadBalance the load balancing of a service whose interface names none
+   * @param metrics what the consumer side reports to
    */
   public static ClientResources start(
       EventLoopGroup ioGroup,
@@ -61,20 +66,22 @@ public final class ClientResources {
       BodyCodec codec,
       int callbackThreads,
       Duration defaultTimeout,
-      LoadBalance defaultLoadBalance) {
-    ClientTransport transport = new ClientTransport(ioGroup, config, codec);
+      LoadBalance defaultLoadBalance,
+      RuntimeMetrics metrics) {
+    ClientTransport transport = new ClientTransport(ioGroup, config, codec, metrics);
     Timer timer =
         new HashedWheelTimer(
             new DefaultThreadFactory("farcall-timer", true), 10, TimeUnit.MILLISECONDS);
     return new ClientResources(
         transport,
-        new ProviderHealth(transport, timer),
+        new ProviderHealth(transport, timer, metrics),
         RetryBudget.standard(),
         codec,
         timer,
         BoundedPool.create("farcall-callback", callbackThreads),
         defaultTimeout,
-        defaultLoadBalance);
+        defaultLoadBalance,
+        metrics);
   }
 
   /**

@@ -1,10 +1,12 @@
 package io.farcall.runtime.internal.invoke;
 
+import io.farcall.CallStatus;
 import io.farcall.Metadata;
 import io.farcall.ServerInterceptor;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
+import io.farcall.runtime.internal.metrics.RuntimeMetrics;
 import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.internal.transport.RequestHandler;
 import io.farcall.runtime.internal.transport.ServerConnection;
@@ -30,6 +32,7 @@ final class Dispatcher implements RequestHandler {
 
   final BodyCodec codec;
   final Admission admission;
+  final RuntimeMetrics metrics;
   private final ExecutorService executor;
   private final ServiceRoutes routes = new ServiceRoutes();
 
@@ -54,7 +57,13 @@ final class Dispatcher implements RequestHandler {
    *     always run
    */
   Dispatcher(
-      BodyCodec codec, ExecutorService executor, int threads, int maxQueued, long maxHeldBytes) {
+      BodyCodec codec,
+      ExecutorService executor,
+      int threads,
+      int maxQueued,
+      long maxHeldBytes,
+      RuntimeMetrics metrics) {
+    this.metrics = metrics;
     this.codec = codec;
     this.executor = executor;
     this.admission = new Admission(threads, maxQueued, maxHeldBytes);
@@ -130,12 +139,12 @@ final class Dispatcher implements RequestHandler {
     boolean oneway = request.kind() == Kind.KIND_ONEWAY;
     ProviderMethod method = routes.find(request);
     if (method == null) {
-      refuse(conn, request, oneway, Status.STATUS_NOT_FOUND, routes.notFound(request));
+      refuse(conn, request, oneway, null, Status.STATUS_NOT_FOUND, routes.notFound(request));
       return;
     }
     ExportedService service = method.exported();
     if (admission.draining() || service.withdrawn()) {
-      refuse(conn, request, oneway, Status.STATUS_UNAVAILABLE, service.refusal());
+      refuse(conn, request, oneway, method, Status.STATUS_UNAVAILABLE, service.refusal());
       return;
     }
     long deadline = WireDeadline.local(request.timeoutMicros(), request.deadlineUnixMicros());
@@ -144,6 +153,7 @@ final class Dispatcher implements RequestHandler {
           conn,
           request,
           oneway,
+          method,
           Status.STATUS_DEADLINE_EXCEEDED,
           "deadline passed before the call could start");
       return;
@@ -152,11 +162,17 @@ final class Dispatcher implements RequestHandler {
     try {
       metadata = request.callMetadata();
     } catch (IllegalArgumentException e) {
-      refuse(conn, request, oneway, Status.STATUS_INVALID_ARGUMENT, e.getMessage());
+      refuse(conn, request, oneway, method, Status.STATUS_INVALID_ARGUMENT, e.getMessage());
       return;
     }
     if (!admission.tryEnter()) {
-      refuse(conn, request, oneway, Status.STATUS_RESOURCE_EXHAUSTED, admission.slotsRefusal());
+      refuse(
+          conn,
+          request,
+          oneway,
+          method,
+          Status.STATUS_RESOURCE_EXHAUSTED,
+          admission.slotsRefusal());
       return;
     }
     int bodyBytes = request.body().readableBytes();
@@ -164,13 +180,13 @@ final class Dispatcher implements RequestHandler {
       admission.exit();
       String why = admission.heldRefusal(bodyBytes);
       heldBytesLog.warn(why + ", from " + conn.remoteAddress());
-      refuse(conn, request, oneway, Status.STATUS_RESOURCE_EXHAUSTED, why);
+      refuse(conn, request, oneway, method, Status.STATUS_RESOURCE_EXHAUSTED, why);
       return;
     }
     if (!service.enter()) {
       admission.unhold(bodyBytes);
       admission.exit();
-      refuse(conn, request, oneway, Status.STATUS_UNAVAILABLE, service.refusal());
+      refuse(conn, request, oneway, method, Status.STATUS_UNAVAILABLE, service.refusal());
       return;
     }
     ServerCall call =
@@ -193,8 +209,19 @@ final class Dispatcher implements RequestHandler {
     }
   }
 
-  private static void refuse(
-      ServerConnection conn, Frame request, boolean oneway, Status status, String why) {
+  /** Answers {@code request} with {@code status}, unread; {@code method} is null if unknown. */
+  private void refuse(
+      ServerConnection conn,
+      Frame request,
+      boolean oneway,
+      ProviderMethod method,
+      Status status,
+      String why) {
+    CallStatus refusal = ServerCall.statusOf(status);
+    metrics.providerRefused(refusal);
+    if (method != null && method.metrics() != null) {
+      method.metrics().refused(refusal);
+    }
     long requestId = request.requestId();
     request.release();
     if (!oneway) {

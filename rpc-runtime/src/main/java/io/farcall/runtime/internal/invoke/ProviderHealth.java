@@ -1,6 +1,7 @@
 package io.farcall.runtime.internal.invoke;
 
 import io.farcall.runtime.internal.discovery.Endpoint;
+import io.farcall.runtime.internal.metrics.RuntimeMetrics;
 import io.farcall.runtime.internal.transport.ClientTransport;
 import io.netty.util.Timer;
 import java.util.ArrayList;
@@ -35,9 +36,12 @@ final class ProviderHealth {
   /** Endpoint to its process's stats, so the call path builds no address string. */
   private final Map<Endpoint, Stats> byEndpoint = new ConcurrentHashMap<>();
 
-  ProviderHealth(ClientTransport transport, Timer timer) {
+  private final RuntimeMetrics metrics;
+
+  ProviderHealth(ClientTransport transport, Timer timer, RuntimeMetrics metrics) {
     this.transport = transport;
     this.timer = timer;
+    this.metrics = metrics;
   }
 
   Stats of(Endpoint e) {
@@ -126,6 +130,7 @@ final class ProviderHealth {
       consecutiveFailures = 0;
       log.warn(
           "provider {} ejected for {} ms {}", address, TimeUnit.NANOSECONDS.toMillis(backoff), why);
+      metrics.ejected(address);
     }
 
     void probeIfDue(long now, Endpoint e, String service) {
@@ -164,6 +169,7 @@ final class ProviderHealth {
         ejectedUntilNanos = 0;
         readmittedAtNanos = System.nanoTime();
         log.info("provider {} answered its probe; back in rotation", address);
+        metrics.readmitted(address);
       } else {
         eject("again: probe failed, " + detail);
       }

@@ -2,6 +2,7 @@ package io.farcall.runtime.internal.invoke;
 
 import io.farcall.NonBlocking;
 import io.farcall.ServerInterceptor;
+import io.farcall.runtime.internal.metrics.CallMetrics;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -20,6 +21,7 @@ final class ProviderMethod {
   private final ServerInterceptor[] interceptors;
   private final boolean interceptorsObserveEnd;
   private final Dispatcher owner;
+  private final CallMetrics metrics;
 
   /**
    * @param interceptors the service's server interceptors, outermost first; shared by its methods
@@ -36,6 +38,8 @@ final class ProviderMethod {
     this.interceptors = interceptors;
     this.interceptorsObserveEnd = interceptorsObserveEnd;
     this.descriptor = descriptor;
+    this.metrics =
+        owner.metrics.server(service.name(), descriptor.key(), descriptor.exceptionTypes());
     this.nonBlocking = isNonBlocking(descriptor.method(), target.getClass());
     try {
       // Unreflecting the public interface method works whatever the implementation's visibility.
@@ -74,6 +78,11 @@ final class ProviderMethod {
 
   MethodDescriptor descriptor() {
     return descriptor;
+  }
+
+  /** The method's metrics, or null without them. */
+  CallMetrics metrics() {
+    return metrics;
   }
 
   /** Whether the provider runs it on the I/O thread ({@link NonBlocking}). */

@@ -2,6 +2,7 @@ package io.farcall.runtime.internal.invoke;
 
 import io.farcall.ServerInterceptor;
 import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.metrics.RuntimeMetrics;
 import io.farcall.runtime.internal.transport.ServerTransport;
 import io.farcall.runtime.internal.transport.TransportConfig;
 import io.netty.channel.EventLoopGroup;
@@ -12,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -64,13 +66,20 @@ public final class ProviderServer {
       BodyCodec codec,
       Limits limits,
       String host,
-      int port) {
+      int port,
+      RuntimeMetrics metrics) {
     EventLoopGroup acceptor =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("farcall-accept", true), NioIoHandler.newFactory());
-    ExecutorService executor = BoundedPool.create("farcall-exec", limits.threads());
+    ForkJoinPool executor = BoundedPool.create("farcall-exec", limits.threads());
     Dispatcher dispatcher =
-        new Dispatcher(codec, executor, limits.threads(), limits.queue(), limits.heldBytes());
+        new Dispatcher(
+            codec, executor, limits.threads(), limits.queue(), limits.heldBytes(), metrics);
+    ForkJoinPool pool = executor;
+    metrics.executor(
+        pool::getActiveThreadCount,
+        () -> (int) Math.min(Integer.MAX_VALUE, pool.getQueuedSubmissionCount()),
+        limits.threads());
     ServerTransport transport = new ServerTransport(acceptor, ioGroup, config, dispatcher, codec);
     InetSocketAddress address = null;
     try {

@@ -7,6 +7,7 @@ import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
+import io.farcall.runtime.internal.metrics.CallMetrics;
 import io.farcall.runtime.internal.transport.BodyWriter;
 import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.internal.transport.ServerConnection;
@@ -65,6 +66,13 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
   /** Created when first asked for or received, else null. */
   private Metadata metadata;
 
+  /** The method's metrics, or null without them; then the fields below stay unused. */
+  private final CallMetrics metrics;
+
+  private CallStatus endStatus;
+  private Throwable endError;
+  private int replyBytes;
+
   ServerCall(
       ServerConnection conn,
       Frame request,
@@ -79,6 +87,10 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
     this.deadlineNanos = deadlineNanos;
     this.metadata = metadata;
     this.oneway = request.kind() == Kind.KIND_ONEWAY;
+    this.metrics = method.metrics();
+    if (metrics != null) {
+      metrics.started();
+    }
     conn.track(requestId, this);
   }
 
@@ -201,6 +213,7 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
 
   private void replyValue(Object value) {
     outcome(CallStatus.OK, value, null);
+    endStatus = CallStatus.OK;
     if (oneway) {
       return;
     }
@@ -224,6 +237,8 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
 
   private void replyError(Throwable error) {
     outcome(CallStatus.APPLICATION_ERROR, null, error);
+    endStatus = CallStatus.APPLICATION_ERROR;
+    endError = error;
     if (oneway) {
       return;
     }
@@ -243,7 +258,9 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
 
   @Override
   public void write(ByteBuf body, PeerShapes peer) {
+    int start = body.writerIndex();
     method.owner().codec.writeValue(body, value, method.descriptor().valueType(), peer);
+    replyBytes = body.writerIndex() - start;
   }
 
   @Override
@@ -357,6 +374,8 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
   private void reply(Status status, String message, BodyWriter body) {
     if (status != Status.STATUS_APPLICATION_ERROR) { // replyError said so already
       refused(status, message);
+      endStatus = statusOf(status);
+      endError = null;
     }
     // Free the slot before the reply can reach the caller, so its next call finds it free.
     release();
@@ -374,6 +393,13 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
     method.owner().admission.unhold(bodyBytes);
     method.exported().exit();
     ended();
+    if (metrics != null) {
+      CallStatus status = endStatus;
+      if (status == null) { // no reply: the consumer gave up, or went away
+        status = CallStatus.CANCELLED;
+      }
+      metrics.ended(status, endError, System.nanoTime() - arrivalNanos, bodyBytes, replyBytes);
+    }
   }
 
   /** Whether the consumer cancelled the call. */

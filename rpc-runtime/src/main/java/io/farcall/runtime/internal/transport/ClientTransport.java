@@ -1,6 +1,7 @@
 package io.farcall.runtime.internal.transport;
 
 import io.farcall.runtime.internal.codec.BodyCodec;
+import io.farcall.runtime.internal.metrics.RuntimeMetrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelInitializer;
@@ -28,12 +29,20 @@ public final class ClientTransport implements AutoCloseable {
   private final MemoryBudget queued;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  private final RuntimeMetrics metrics;
 
   /**
    * @param shapes the codec whose type shapes providers are told when a connection opens; null for
    *     a transport that sends no bodies (heartbeats only)
    */
   public ClientTransport(EventLoopGroup group, TransportConfig config, BodyCodec shapes) {
+    this(group, config, shapes, RuntimeMetrics.NONE);
+  }
+
+  /** As above, reporting the connections it opens and closes, per provider, to {@code metrics}. */
+  public ClientTransport(
+      EventLoopGroup group, TransportConfig config, BodyCodec shapes, RuntimeMetrics metrics) {
+    this.metrics = metrics;
     this.encoder = new FrameEncoder(config.maxFrameSize());
     this.shapes = shapes;
     this.heartbeatInterval = config.heartbeatInterval();
@@ -85,7 +94,8 @@ public final class ClientTransport implements AutoCloseable {
                 shapes,
                 heartbeatInterval,
                 limits,
-                channel -> new WriteQueue(channel, limits, queued, false)));
+                channel -> new WriteQueue(channel, limits, queued, false),
+                metrics));
   }
 
   /** Throws {@link IllegalStateException} once the transport is closed. */

@@ -8,6 +8,7 @@ import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
+import io.farcall.runtime.internal.metrics.RuntimeMetrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -58,6 +59,9 @@ public final class Connection {
 
   private volatile boolean closed;
 
+  /** Told of each channel opened and closed. */
+  private final RuntimeMetrics metrics;
+
   // Guarded by this.
   private CompletableFuture<Void> connecting;
   private int consecutiveFailures;
@@ -76,7 +80,9 @@ public final class Connection {
       BodyCodec shapes,
       Duration heartbeat,
       ConnectionLimits limits,
-      Function<Channel, WriteQueue> writeQueues) {
+      Function<Channel, WriteQueue> writeQueues,
+      RuntimeMetrics metrics) {
+    this.metrics = metrics;
     this.limits = limits;
     this.host = host;
     this.writeQueues = writeQueues;
@@ -162,6 +168,7 @@ public final class Connection {
         f.channel().pipeline().addLast(link);
         link.hello.tell();
         current = link;
+        metrics.connections(address(), 1);
         ScheduledFuture<?> beat =
             f.channel()
                 .eventLoop()
@@ -172,6 +179,7 @@ public final class Connection {
             .addListener(
                 cf -> {
                   beat.cancel(false);
+                  metrics.connections(address(), -1);
                   link.closed();
                 });
       } else {

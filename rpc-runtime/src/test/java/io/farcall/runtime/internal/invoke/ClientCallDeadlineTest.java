@@ -9,6 +9,7 @@ import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.ServiceDirectory;
+import io.farcall.runtime.internal.metrics.RuntimeMetrics;
 import io.farcall.runtime.internal.transport.ClientTransport;
 import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.internal.transport.RequestHandler;
@@ -76,13 +77,14 @@ class ClientCallDeadlineTest {
             directoryOf(provider),
             new ClientResources(
                 client,
-                new ProviderHealth(client, timer),
+                new ProviderHealth(client, timer, RuntimeMetrics.NONE),
                 RetryBudget.standard(),
                 codec,
                 timer,
                 callbacks,
                 TIMEOUT,
-                LoadBalance.DEFAULT),
+                LoadBalance.DEFAULT,
+                RuntimeMetrics.NONE),
             List.of());
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farcall.LoadBalance;
 import io.farcall.runtime.internal.discovery.Endpoint;
+import io.farcall.runtime.internal.metrics.RuntimeMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ class LoadBalancerTest {
   private static final List<Endpoint> ALL = List.of(A, B, C);
   private static final ToIntFunction<Endpoint> EQUAL = e -> 10;
 
-  private final ProviderHealth health = new ProviderHealth(null, null);
+  private final ProviderHealth health = new ProviderHealth(null, null, RuntimeMetrics.NONE);
 
   @Test
   void roundRobinTakesEachProviderInTurn() {
