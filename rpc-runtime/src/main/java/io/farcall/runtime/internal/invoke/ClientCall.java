@@ -11,7 +11,6 @@ import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Status;
 import io.farcall.runtime.internal.discovery.Endpoint;
-import io.farcall.runtime.internal.metrics.CallMetrics;
 import io.farcall.runtime.internal.transport.BodyWriter;
 import io.farcall.runtime.internal.transport.Connection;
 import io.farcall.runtime.internal.transport.Frame;
@@ -109,15 +108,8 @@ class ClientCall {
   private Timeout timer;
   private volatile Attempt current;
 
-  /** The method's metrics, or null without them; then the fields below stay unused. */
-  private final CallMetrics metrics;
-
-  private long startNanos;
-
-  /** The body sizes of the last request sent and of the reply, for the metrics. */
-  private int requestBytes;
-
-  private int replyBytes;
+  /** What the call measures for its method's metrics; null without them. */
+  private final CallMeasure measure;
 
   /**
    * @param metadata what the call inherits (the served call's following entries), or null
@@ -134,7 +126,7 @@ class ClientCall {
     this.deadlineNanos = deadlineNanos;
     this.metadata = metadata;
     this.result = method.isAsync() ? new CompletableFuture<>() : null;
-    this.metrics = invoker.metrics(method);
+    this.measure = CallMeasure.of(invoker.metrics(method));
   }
 
   /**
@@ -147,9 +139,9 @@ class ClientCall {
 
   /** Farcall's own steps: see the class comment. */
   final Object call() throws Throwable {
-    if (metrics != null) {
-      startNanos = System.nanoTime();
-      metrics.started();
+    if (measure != null) {
+      measure.startNanos = System.nanoTime();
+      measure.metrics.started();
     }
     long remaining = deadlineNanos - System.nanoTime();
     if (remaining <= 0) {
@@ -237,7 +229,7 @@ class ClientCall {
       o = r.attempt.decode(r.frame);
       OUTCOME.setRelease(this, o); // what the reply said, for failureOf
     }
-    if (metrics != null) {
+    if (measure != null) {
       ended(o);
     }
     if (o instanceof Failed f) {
@@ -357,8 +349,8 @@ class ClientCall {
         && deadlineNanos - System.nanoTime() > 0
         && !isDone()
         && (refusedWhileStopping(cause) || retryAllowed())) {
-      if (metrics != null) {
-        metrics.retried();
+      if (measure != null) {
+        measure.metrics.retried();
       }
       attempt(cause);
     } else {
@@ -370,8 +362,8 @@ class ClientCall {
     if (invoker.retryBudget.tryRetry()) {
       return true;
     }
-    if (metrics != null) {
-      metrics.retryDenied();
+    if (measure != null) {
+      measure.metrics.retryDenied();
     }
     return false;
   }
@@ -432,7 +424,7 @@ class ClientCall {
     if (timer != null) {
       timer.cancel();
     }
-    if (metrics != null) {
+    if (measure != null) {
       ended(o);
     }
     if (o instanceof Failed f) {
@@ -458,7 +450,7 @@ class ClientCall {
     } else {
       status = CallStatus.OK;
     }
-    metrics.ended(status, error, System.nanoTime() - startNanos, requestBytes, replyBytes);
+    measure.ended(status, error);
   }
 
   /**
@@ -524,13 +516,17 @@ class ClientCall {
     public void write(ByteBuf body, PeerShapes peer) {
       int start = body.writerIndex();
       invoker.codec.writeArguments(body, args, method.parameterTypes(), peer);
-      requestBytes = body.writerIndex() - start;
+      if (measure != null) {
+        measure.requestBytes = body.writerIndex() - start;
+      }
     }
 
     @Override
     public void onResponse(Frame response) {
       end();
-      replyBytes = response.body().readableBytes();
+      if (measure != null) {
+        measure.replyBytes = response.body().readableBytes();
+      }
       Status status = response.status();
       if (status == Status.STATUS_OK || status == Status.STATUS_APPLICATION_ERROR) {
         stats.onSuccess();

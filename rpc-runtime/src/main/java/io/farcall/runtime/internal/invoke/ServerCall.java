@@ -7,7 +7,6 @@ import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
-import io.farcall.runtime.internal.metrics.CallMetrics;
 import io.farcall.runtime.internal.transport.BodyWriter;
 import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.internal.transport.ServerConnection;
@@ -66,12 +65,8 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
   /** Created when first asked for or received, else null. */
   private Metadata metadata;
 
-  /** The method's metrics, or null without them; then the fields below stay unused. */
-  private final CallMetrics metrics;
-
-  private CallStatus endStatus;
-  private Throwable endError;
-  private int replyBytes;
+  /** What the call measures for its method's metrics; null without them. */
+  private final CallMeasure measure;
 
   ServerCall(
       ServerConnection conn,
@@ -87,9 +82,11 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
     this.deadlineNanos = deadlineNanos;
     this.metadata = metadata;
     this.oneway = request.kind() == Kind.KIND_ONEWAY;
-    this.metrics = method.metrics();
-    if (metrics != null) {
-      metrics.started();
+    this.measure = CallMeasure.of(method.metrics());
+    if (measure != null) {
+      measure.startNanos = arrivalNanos;
+      measure.requestBytes = bodyBytes;
+      measure.metrics.started();
     }
     conn.track(requestId, this);
   }
@@ -213,7 +210,9 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
 
   private void replyValue(Object value) {
     outcome(CallStatus.OK, value, null);
-    endStatus = CallStatus.OK;
+    if (measure != null) {
+      measure.status = CallStatus.OK;
+    }
     if (oneway) {
       return;
     }
@@ -237,8 +236,10 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
 
   private void replyError(Throwable error) {
     outcome(CallStatus.APPLICATION_ERROR, null, error);
-    endStatus = CallStatus.APPLICATION_ERROR;
-    endError = error;
+    if (measure != null) {
+      measure.status = CallStatus.APPLICATION_ERROR;
+      measure.error = error;
+    }
     if (oneway) {
       return;
     }
@@ -260,7 +261,9 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
   public void write(ByteBuf body, PeerShapes peer) {
     int start = body.writerIndex();
     method.owner().codec.writeValue(body, value, method.descriptor().valueType(), peer);
-    replyBytes = body.writerIndex() - start;
+    if (measure != null) {
+      measure.replyBytes = body.writerIndex() - start;
+    }
   }
 
   @Override
@@ -374,8 +377,10 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
   private void reply(Status status, String message, BodyWriter body) {
     if (status != Status.STATUS_APPLICATION_ERROR) { // replyError said so already
       refused(status, message);
-      endStatus = statusOf(status);
-      endError = null;
+      if (measure != null) {
+        measure.status = statusOf(status);
+        measure.error = null;
+      }
     }
     // Free the slot before the reply can reach the caller, so its next call finds it free.
     release();
@@ -393,12 +398,9 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
     method.owner().admission.unhold(bodyBytes);
     method.exported().exit();
     ended();
-    if (metrics != null) {
-      CallStatus status = endStatus;
-      if (status == null) { // no reply: the consumer gave up, or went away
-        status = CallStatus.CANCELLED;
-      }
-      metrics.ended(status, endError, System.nanoTime() - arrivalNanos, bodyBytes, replyBytes);
+    if (measure != null) {
+      // No reply: the consumer gave up, or went away.
+      measure.ended(measure.status != null ? measure.status : CallStatus.CANCELLED, measure.error);
     }
   }
 
