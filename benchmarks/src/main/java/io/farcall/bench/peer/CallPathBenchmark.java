@@ -4,12 +4,15 @@ import io.farcall.bench.model.Page;
 import io.farcall.bench.model.User;
 import io.farcall.bench.model.UserService;
 import io.farcall.bench.model.Users;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -27,13 +30,27 @@ import org.openjdk.jmh.annotations.Threads;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(32)
 public class CallPathBenchmark {
+  /**
+   * {@code off}: no metrics (the default); {@code prometheus}: consumer and provider keep their
+   * meters in a Prometheus registry, for the cost of metrics ({@code -p metrics=off,prometheus}).
+   */
+  @Param({"off"})
+  public String metrics;
+
   private FarcallSession session;
   private UserService users;
   private final User user = Users.user(1);
 
   @Setup(Level.Trial)
   public void start() throws Exception {
-    session = FarcallSession.start(1, false);
+    session =
+        FarcallSession.start(
+            1,
+            false,
+            b ->
+                metrics.equals("prometheus")
+                    ? b.meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                    : b);
     users = session.client();
   }
 

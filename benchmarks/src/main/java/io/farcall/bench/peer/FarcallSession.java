@@ -5,6 +5,7 @@ import io.farcall.bench.model.UserService;
 import io.farcall.bench.model.UserServiceImpl;
 import io.farcall.runtime.Farcall;
 import io.farcall.runtime.FarcallOps;
+import io.farcall.runtime.FarcallSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -12,12 +13,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
 
 /** Farcall as users run it: a ZooKeeper, providers that register, a consumer's stub. */
 final class FarcallSession implements Peer.Session {
   private final FarcallOps.LocalZooKeeper zooKeeper;
   private final List<Farcall> runtimes = new ArrayList<>();
   private UserService stub;
+
+  private UnaryOperator<FarcallSettings.Builder> settings = b -> b;
 
   private FarcallSession(FarcallOps.LocalZooKeeper zooKeeper) {
     this.zooKeeper = zooKeeper;
@@ -27,7 +31,18 @@ final class FarcallSession implements Peer.Session {
    * @param nonBlocking whether the providers' implementation is marked {@code @NonBlocking}
    */
   static FarcallSession start(int providers, boolean nonBlocking) throws Exception {
+    return start(providers, nonBlocking, b -> b);
+  }
+
+  /**
+   * @param settings applied to the builder of every runtime of the session, consumer's and
+   *     providers'
+   */
+  static FarcallSession start(
+      int providers, boolean nonBlocking, UnaryOperator<FarcallSettings.Builder> settings)
+      throws Exception {
     FarcallSession s = new FarcallSession(startZooKeeper());
+    s.settings = settings;
     try {
       List<CountingImpl> impls = new ArrayList<>();
       for (int i = 0; i < providers; i++) {
@@ -46,7 +61,12 @@ final class FarcallSession implements Peer.Session {
 
   /** A new runtime on the session's registry; closed with the session. */
   Farcall runtime() {
-    Farcall f = Farcall.builder().registry(zooKeeper.connectString()).host("127.0.0.1").build();
+    Farcall f =
+        settings
+            .apply(Farcall.builder())
+            .registry(zooKeeper.connectString())
+            .host("127.0.0.1")
+            .build();
     runtimes.add(f);
     return f;
   }
