@@ -382,13 +382,13 @@ public final class Farcall implements AutoCloseable {
    * @throws IllegalStateException if the agent's runtime could not start (its message says why)
    */
   public static Optional<Farcall> agent() {
-    Supplier<Farcall> agent = AgentLink.runtime;
+    Supplier<Farcall> agent = AgentLink.runtime();
     return agent == null ? Optional.empty() : Optional.of(agent.get());
   }
 
   /** Whether the Farcall agent is attached to this JVM; does not start its runtime. */
   public static boolean agentAttached() {
-    return AgentLink.runtime != null;
+    return AgentLink.runtime() != null;
   }
 
   /** The address the provider server listens on, or null before the first export. */
@@ -396,7 +396,12 @@ public final class Farcall implements AutoCloseable {
     return server == null ? null : server.address();
   }
 
-  static Set<Class<?>> remoteInterfaces(Class<?> type) {
+  /**
+   * The {@link Remote} interfaces {@code type} implements, directly or through its superclasses and
+   * superinterfaces, in the order found: the services {@link #export} would serve an instance of it
+   * for. Empty if none, which {@code export} refuses.
+   */
+  public static Set<Class<?>> remoteInterfaces(Class<?> type) {
     Set<Class<?>> found = new LinkedHashSet<>();
     for (Class<?> c = type; c != null; c = c.getSuperclass()) {
       collect(c.getInterfaces(), found);

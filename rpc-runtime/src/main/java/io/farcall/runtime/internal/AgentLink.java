@@ -8,10 +8,14 @@ import java.util.function.Supplier;
  * runtime's supplier at start-up; {@link Farcall#agent()} reads it. Not a public API.
  */
 public final class AgentLink {
-  /** The agent's runtime, started on first get; null without the agent. */
-  public static volatile Supplier<Farcall> runtime;
+  private static volatile Supplier<Farcall> runtime;
 
   private AgentLink() {}
+
+  /** The agent's runtime, started on first get; null without the agent. */
+  public static Supplier<Farcall> runtime() {
+    return runtime;
+  }
 
   /** Called once by the agent, at start-up. */
   public static void install(Supplier<Farcall> agentRuntime) {

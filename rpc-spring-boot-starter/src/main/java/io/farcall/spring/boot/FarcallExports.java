@@ -1,7 +1,6 @@
 package io.farcall.spring.boot;
 
 import io.farcall.Export;
-import io.farcall.Remote;
 import io.farcall.runtime.Farcall;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +24,6 @@ import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.SmartApplicationListener;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -93,7 +91,7 @@ final class FarcallExports
         log.warn("@Export bean {} is not a singleton; it is not exported", name);
         continue;
       }
-      if (!implementsRemote(type)) {
+      if (Farcall.remoteInterfaces(type).isEmpty()) {
         throw new IllegalStateException(
             "@Export bean '"
                 + name
@@ -180,17 +178,6 @@ final class FarcallExports
   @Override
   public void destroy() {
     worker.shutdown();
-  }
-
-  private static boolean implementsRemote(Class<?> type) {
-    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-      for (Class<?> i : c.getInterfaces()) {
-        if (AnnotatedElementUtils.hasAnnotation(i, Remote.class) || implementsRemote(i)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   private static ExecutorService worker() {

@@ -153,7 +153,4 @@ final class RemoteStubRegistrar
     }
     return found;
   }
-
-  @Override
-  public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {}
 }

@@ -435,18 +435,22 @@ class ClientCall {
     return true;
   }
 
+  /** The status of a call that failed with {@code error}, whose failure it was {@code kind}. */
+  static CallStatus statusOf(Failure kind, Throwable error) {
+    return switch (kind) {
+      case APPLICATION -> CallStatus.APPLICATION_ERROR;
+      case CANCELLED -> CallStatus.CANCELLED;
+      case FARCALL -> CallSteps.statusOf(error);
+    };
+  }
+
   /** Tells the metrics how the call ended: with {@code outcome}, as {@link #outcome} holds it. */
   private void ended(Object outcome) {
     CallStatus status;
     Throwable error = null;
     if (outcome instanceof Failed f) {
       error = f.error;
-      status =
-          switch (f.kind) {
-            case APPLICATION -> CallStatus.APPLICATION_ERROR;
-            case CANCELLED -> CallStatus.CANCELLED;
-            case FARCALL -> CallSteps.statusOf(f.error);
-          };
+      status = statusOf(f.kind, f.error);
     } else {
       status = CallStatus.OK;
     }

@@ -95,11 +95,7 @@ final class InterceptedClientCall extends ClientCall
   }
 
   private CallStatus statusOf(Throwable t) {
-    return switch (failureOf(t)) {
-      case APPLICATION -> CallStatus.APPLICATION_ERROR;
-      case CANCELLED -> CallStatus.CANCELLED;
-      case FARCALL -> CallSteps.statusOf(t);
-    };
+    return statusOf(failureOf(t), t);
   }
 
   private void end(CallStatus status, Object value, Throwable error) {

@@ -75,10 +75,9 @@ public final class ProviderServer {
     Dispatcher dispatcher =
         new Dispatcher(
             codec, executor, limits.threads(), limits.queue(), limits.heldBytes(), metrics);
-    ForkJoinPool pool = executor;
     metrics.executor(
-        pool::getActiveThreadCount,
-        () -> (int) Math.min(Integer.MAX_VALUE, pool.getQueuedSubmissionCount()),
+        executor::getActiveThreadCount,
+        () -> (int) Math.min(Integer.MAX_VALUE, executor.getQueuedSubmissionCount()),
         limits.threads());
     ServerTransport transport = new ServerTransport(acceptor, ioGroup, config, dispatcher, codec);
     InetSocketAddress address = null;
