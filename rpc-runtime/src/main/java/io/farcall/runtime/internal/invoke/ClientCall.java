@@ -11,6 +11,7 @@ import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Status;
 import io.farcall.runtime.internal.discovery.Endpoint;
+import io.farcall.runtime.internal.metrics.CallMetrics;
 import io.farcall.runtime.internal.transport.BodyWriter;
 import io.farcall.runtime.internal.transport.Connection;
 import io.farcall.runtime.internal.transport.Frame;
@@ -108,8 +109,8 @@ class ClientCall {
   private Timeout timer;
   private volatile Attempt current;
 
-  /** What the call measures for its method's metrics; null without them. */
-  private final CallMeasure measure;
+  /** When the call started, for its method's metrics; only if it has them. */
+  private long startNanos;
 
   /**
    * @param metadata what the call inherits (the served call's following entries), or null
@@ -126,7 +127,6 @@ class ClientCall {
     this.deadlineNanos = deadlineNanos;
     this.metadata = metadata;
     this.result = method.isAsync() ? new CompletableFuture<>() : null;
-    this.measure = CallMeasure.of(invoker.metrics(method));
   }
 
   /**
@@ -139,11 +139,13 @@ class ClientCall {
 
   /** Farcall's own steps: see the class comment. */
   final Object call() throws Throwable {
-    if (measure != null) {
-      measure.startNanos = System.nanoTime();
-      measure.metrics.started();
+    long now = System.nanoTime();
+    CallMetrics metrics = invoker.metrics(method);
+    if (metrics != null) {
+      startNanos = now;
+      metrics.started();
     }
-    long remaining = deadlineNanos - System.nanoTime();
+    long remaining = deadlineNanos - now;
     if (remaining <= 0) {
       onDeadline();
     } else {
@@ -229,9 +231,7 @@ class ClientCall {
       o = r.attempt.decode(r.frame);
       OUTCOME.setRelease(this, o); // what the reply said, for failureOf
     }
-    if (measure != null) {
-      ended(o);
-    }
+    ended(o);
     if (o instanceof Failed f) {
       Throwable t = f.error;
       if (f.kind == Failure.APPLICATION) {
@@ -349,8 +349,9 @@ class ClientCall {
         && deadlineNanos - System.nanoTime() > 0
         && !isDone()
         && (refusedWhileStopping(cause) || retryAllowed())) {
-      if (measure != null) {
-        measure.metrics.retried();
+      CallMetrics metrics = invoker.metrics(method);
+      if (metrics != null) {
+        metrics.retried();
       }
       attempt(cause);
     } else {
@@ -362,8 +363,9 @@ class ClientCall {
     if (invoker.retryBudget.tryRetry()) {
       return true;
     }
-    if (measure != null) {
-      measure.metrics.retryDenied();
+    CallMetrics metrics = invoker.metrics(method);
+    if (metrics != null) {
+      metrics.retryDenied();
     }
     return false;
   }
@@ -424,9 +426,7 @@ class ClientCall {
     if (timer != null) {
       timer.cancel();
     }
-    if (measure != null) {
-      ended(o);
-    }
+    ended(o);
     if (o instanceof Failed f) {
       result.completeExceptionally(f.error);
     } else {
@@ -444,8 +444,15 @@ class ClientCall {
     };
   }
 
-  /** Tells the metrics how the call ended: with {@code outcome}, as {@link #outcome} holds it. */
+  /**
+   * Tells the method's metrics, if it has any, how the call ended: with {@code outcome}, as {@link
+   * #outcome} holds it.
+   */
   private void ended(Object outcome) {
+    CallMetrics metrics = invoker.metrics(method);
+    if (metrics == null) {
+      return;
+    }
     CallStatus status;
     Throwable error = null;
     if (outcome instanceof Failed f) {
@@ -454,7 +461,7 @@ class ClientCall {
     } else {
       status = CallStatus.OK;
     }
-    measure.ended(status, error);
+    metrics.ended(status, error, System.nanoTime() - startNanos);
   }
 
   /**
@@ -520,16 +527,18 @@ class ClientCall {
     public void write(ByteBuf body, PeerShapes peer) {
       int start = body.writerIndex();
       invoker.codec.writeArguments(body, args, method.parameterTypes(), peer);
-      if (measure != null) {
-        measure.requestBytes = body.writerIndex() - start;
+      CallMetrics metrics = invoker.metrics(method);
+      if (metrics != null) {
+        metrics.requestSize(body.writerIndex() - start);
       }
     }
 
     @Override
     public void onResponse(Frame response) {
       end();
-      if (measure != null) {
-        measure.replyBytes = response.body().readableBytes();
+      CallMetrics metrics = invoker.metrics(method);
+      if (metrics != null) {
+        metrics.replySize(response.body().readableBytes());
       }
       Status status = response.status();
       if (status == Status.STATUS_OK || status == Status.STATUS_APPLICATION_ERROR) {

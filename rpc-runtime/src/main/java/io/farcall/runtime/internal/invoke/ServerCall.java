@@ -7,6 +7,7 @@ import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
 import io.farcall.runtime.internal.codec.proto.Kind;
 import io.farcall.runtime.internal.codec.proto.Status;
+import io.farcall.runtime.internal.metrics.CallMetrics;
 import io.farcall.runtime.internal.transport.BodyWriter;
 import io.farcall.runtime.internal.transport.Frame;
 import io.farcall.runtime.internal.transport.ServerConnection;
@@ -65,8 +66,8 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
   /** Created when first asked for or received, else null. */
   private Metadata metadata;
 
-  /** What the call measures for its method's metrics; null without them. */
-  private final CallMeasure measure;
+  /** Whether the method's metrics (if it has any) were told how the call ended. */
+  private boolean measured;
 
   ServerCall(
       ServerConnection conn,
@@ -82,11 +83,10 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
     this.deadlineNanos = deadlineNanos;
     this.metadata = metadata;
     this.oneway = request.kind() == Kind.KIND_ONEWAY;
-    this.measure = CallMeasure.of(method.metrics());
-    if (measure != null) {
-      measure.startNanos = arrivalNanos;
-      measure.requestBytes = bodyBytes;
-      measure.metrics.started();
+    CallMetrics metrics = method.metrics();
+    if (metrics != null) {
+      metrics.started();
+      metrics.requestSize(bodyBytes);
     }
     conn.track(requestId, this);
   }
@@ -210,10 +210,8 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
 
   private void replyValue(Object value) {
     outcome(CallStatus.OK, value, null);
-    if (measure != null) {
-      measure.status = CallStatus.OK;
-    }
     if (oneway) {
+      measured(CallStatus.OK, null);
       return;
     }
     try {
@@ -232,15 +230,25 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
       log.warn("cannot send the reply of {}: {}", method.descriptor(), e.toString());
       reply(Status.STATUS_INTERNAL, "cannot encode the reply: " + e.getMessage(), null);
     }
+    measured(CallStatus.OK, null); // unless it failed so
+  }
+
+  /**
+   * Tells the method's metrics, if it has any, that the call ended now with {@code status}, unless
+   * they heard of its end already.
+   */
+  private void measured(CallStatus status, Throwable error) {
+    CallMetrics metrics = method.metrics();
+    if (metrics != null && !measured) {
+      measured = true;
+      metrics.ended(status, error, System.nanoTime() - arrivalNanos);
+    }
   }
 
   private void replyError(Throwable error) {
     outcome(CallStatus.APPLICATION_ERROR, null, error);
-    if (measure != null) {
-      measure.status = CallStatus.APPLICATION_ERROR;
-      measure.error = error;
-    }
     if (oneway) {
+      measured(CallStatus.APPLICATION_ERROR, error);
       return;
     }
     try {
@@ -255,14 +263,16 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
           "cannot encode the exception " + error + ": " + e.getMessage(),
           null);
     }
+    measured(CallStatus.APPLICATION_ERROR, error); // unless it failed so
   }
 
   @Override
   public void write(ByteBuf body, PeerShapes peer) {
     int start = body.writerIndex();
     method.owner().codec.writeValue(body, value, method.descriptor().valueType(), peer);
-    if (measure != null) {
-      measure.replyBytes = body.writerIndex() - start;
+    CallMetrics metrics = method.metrics();
+    if (metrics != null) {
+      metrics.replySize(body.writerIndex() - start);
     }
   }
 
@@ -377,18 +387,16 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
   private void reply(Status status, String message, BodyWriter body) {
     if (status != Status.STATUS_APPLICATION_ERROR) { // replyError said so already
       refused(status, message);
-      if (measure != null) {
-        measure.status = statusOf(status);
-        measure.error = null;
-      }
     }
     // Free the slot before the reply can reach the caller, so its next call finds it free.
     release();
-    if (oneway || cancelled || !conn.isActive()) {
-      return;
+    if (!oneway && !cancelled && conn.isActive()) {
+      conn.reply(response(requestId, status, message), body);
+      answered = true;
     }
-    conn.reply(response(requestId, status, message), body);
-    answered = true;
+    if (status != Status.STATUS_APPLICATION_ERROR) { // replyError tells its own
+      measured(statusOf(status), null);
+    }
   }
 
   /** Ends the call: exactly once, after its reply (if any) was queued. */
@@ -398,10 +406,7 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
     method.owner().admission.unhold(bodyBytes);
     method.exported().exit();
     ended();
-    if (measure != null) {
-      // No reply: the consumer gave up, or went away.
-      measure.ended(measure.status != null ? measure.status : CallStatus.CANCELLED, measure.error);
-    }
+    measured(CallStatus.CANCELLED, null); // unless it ended otherwise: no reply, the consumer left
   }
 
   /** Whether the consumer cancelled the call. */

@@ -210,7 +210,10 @@ public final class MicrometerMetrics implements RuntimeMetrics {
     private final Timer duration;
     private final DistributionSummary requestSize;
     private final DistributionSummary replySize;
-    private final LongAdder active = new LongAdder();
+
+    /** Calls refused before they started: counted in the outcomes, never started. */
+    private final LongAdder refusedCount = new LongAdder();
+
     private final Counter retries;
     private final Counter retriesDenied;
 
@@ -239,7 +242,8 @@ public final class MicrometerMetrics implements RuntimeMetrics {
               .register(registry);
       requestSize = size(prefix + "request.size", "Request body sizes");
       replySize = size(prefix + "reply.size", "Reply body sizes");
-      Gauge.builder(prefix + "calls.active", active, LongAdder::sum)
+      // Calls started and not ended: worked out when read, so that calls update no third meter.
+      Gauge.builder(prefix + "calls.active", this, MethodMeters::active)
           .description("Calls in flight")
           .tags(tags)
           .register(registry);
@@ -278,28 +282,44 @@ public final class MicrometerMetrics implements RuntimeMetrics {
           .register(registry);
     }
 
-    @Override
-    public void started() {
-      started.increment();
-      active.increment();
+    private double active() {
+      double ended = -refusedCount.sum();
+      for (Counter c : byStatus) {
+        if (c != null) {
+          ended += c.count();
+        }
+      }
+      for (Counter c : byException.values()) {
+        ended += c.count();
+      }
+      // Read one after the other while calls go on: a call may show as ended and not started.
+      return Math.max(0, started.count() - ended);
     }
 
     @Override
-    public void ended(
-        CallStatus status, Throwable error, long nanos, long requestBytes, long replyBytes) {
-      active.decrement();
+    public void started() {
+      started.increment();
+    }
+
+    @Override
+    public void requestSize(long bytes) {
+      requestSize.record(bytes);
+    }
+
+    @Override
+    public void replySize(long bytes) {
+      replySize.record(bytes);
+    }
+
+    @Override
+    public void ended(CallStatus status, Throwable error, long nanos) {
       count(status, error);
       duration.record(nanos, TimeUnit.NANOSECONDS);
-      if (requestBytes > 0) {
-        requestSize.record(requestBytes);
-      }
-      if (replyBytes > 0) {
-        replySize.record(replyBytes);
-      }
     }
 
     @Override
     public void refused(CallStatus status) {
+      refusedCount.increment();
       count(status, null);
     }
 
