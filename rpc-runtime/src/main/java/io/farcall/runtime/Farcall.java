@@ -2,6 +2,7 @@ package io.farcall.runtime;
 
 import io.farcall.Remote;
 import io.farcall.runtime.internal.AgentLink;
+import io.farcall.runtime.internal.admin.AdminServer;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.Contract;
 import io.farcall.runtime.internal.discovery.Endpoint;
@@ -13,7 +14,7 @@ import io.farcall.runtime.internal.invoke.ClientInvoker;
 import io.farcall.runtime.internal.invoke.ClientResources;
 import io.farcall.runtime.internal.invoke.ProviderServer;
 import io.farcall.runtime.internal.invoke.ServiceDescriptor;
-import io.farcall.runtime.internal.metrics.MicrometerMetrics;
+import io.farcall.runtime.internal.metrics.MeterSetup;
 import io.farcall.runtime.internal.metrics.RuntimeMetrics;
 import io.farcall.runtime.internal.proxy.StubFactory;
 import io.farcall.runtime.internal.transport.TransportConfig;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -67,6 +69,12 @@ public final class Farcall implements AutoCloseable {
   private final Interceptors interceptors;
   private final RuntimeMetrics metrics;
 
+  /** Closes the meter registry this runtime made (the admin endpoint's), if any. */
+  private final Runnable closeMeters;
+
+  /** The admin HTTP endpoint, or null without one. */
+  private final AdminServer admin;
+
   /**
    * The registration metadata key of the fingerprint of the provider's contract: its interface's
    * methods and the shapes of the types they use, as this provider's classes have them.
@@ -93,7 +101,16 @@ public final class Farcall implements AutoCloseable {
 
   private Farcall(FarcallSettings settings) {
     this.settings = settings;
-    this.metrics = metricsFor(settings);
+    Function<String, String> scrape = null;
+    if (settings.meterRegistry() == null && settings.adminPort() < 0) {
+      this.metrics = RuntimeMetrics.NONE; // and Micrometer need not be on the class path
+      this.closeMeters = () -> {};
+    } else {
+      MeterSetup meters = MeterSetup.of(settings.meterRegistry(), settings.adminPort() >= 0);
+      this.metrics = meters.metrics();
+      this.closeMeters = meters.close();
+      scrape = meters.scrape();
+    }
     this.interceptors = new Interceptors(settings);
     this.codec = new BodyCodec(settings.allowedTypes());
     codec.hashCollisionLimit(settings.maxHashCollisions());
@@ -124,22 +141,69 @@ public final class Farcall implements AutoCloseable {
         metrics.registry(registry::connected);
         registry.onNewSession(metrics::sessionChanged);
       }
+      this.admin =
+          settings.adminPort() < 0
+              ? null
+              : AdminServer.start(
+                  settings.listenHost(),
+                  settings.adminPort(),
+                  new AdminServer.Content(this::liveness, this::readiness, scrape));
       started = true;
     } finally {
       if (!started) {
         registry.close();
+        closeMeters.run();
       }
     }
   }
 
-  /**
-   * Micrometer's meters if the settings name a registry; else none, and Micrometer need not be on
-   * the class path.
-   */
-  private static RuntimeMetrics metricsFor(FarcallSettings settings) {
-    return settings.meterRegistry() == null
-        ? RuntimeMetrics.NONE
-        : new MicrometerMetrics(settings.meterRegistry());
+  private AdminServer.Health liveness() {
+    boolean open = !closed;
+    return new AdminServer.Health(open, "{\"status\":\"" + (open ? "UP" : "DOWN") + "\"}");
+  }
+
+  private AdminServer.Health readiness() {
+    FarcallStatus s = status();
+    StringBuilder json = new StringBuilder(128);
+    json.append("{\"status\":\"")
+        .append(s.ready() ? "UP" : "DOWN")
+        .append("\",\"registry\":\"")
+        .append(jsonText(s.registry()))
+        .append("\",\"registryConnected\":")
+        .append(s.registryConnected())
+        .append(",\"closed\":")
+        .append(s.closed())
+        .append(",\"exports\":{");
+    String comma = "";
+    for (Map.Entry<String, Boolean> e : s.exports().entrySet()) {
+      json.append(comma)
+          .append('"')
+          .append(jsonText(e.getKey()))
+          .append("\":")
+          .append(e.getValue());
+      comma = ",";
+    }
+    return new AdminServer.Health(s.ready(), json.append("}}").toString());
+  }
+
+  /** {@code text} as the inside of a JSON string. */
+  private static String jsonText(String text) {
+    StringBuilder b = new StringBuilder(text.length());
+    for (char c : text.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        b.append('\\').append(c);
+      } else if (c < 0x20) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** The address of the admin HTTP endpoint, or null without one ({@code adminport} unset). */
+  public InetSocketAddress adminAddress() {
+    return admin == null ? null : admin.address();
   }
 
   /** A builder with every setting at its default. */
@@ -469,5 +533,9 @@ public final class Farcall implements AutoCloseable {
       server.awaitTermination();
     }
     clientResources.awaitTermination();
+    if (admin != null) {
+      admin.close(); // last: probes see "not ready" while calls drain
+    }
+    closeMeters.run();
   }
 }

@@ -67,6 +67,7 @@ public final class FarcallSettings {
   private final LoadBalance loadBalance;
   private final int weight;
   private final MeterRegistry meterRegistry;
+  private final int adminPort;
 
   private FarcallSettings(Builder b) {
     this.registry = b.registry;
@@ -95,6 +96,7 @@ public final class FarcallSettings {
     this.loadBalance = b.loadBalance;
     this.weight = b.weight;
     this.meterRegistry = b.meterRegistry;
+    this.adminPort = b.adminPort;
   }
 
   /** A builder with every setting at its default; {@link Farcall#builder()} is the same. */
@@ -265,6 +267,14 @@ public final class FarcallSettings {
     return meterRegistry;
   }
 
+  /**
+   * The admin HTTP endpoint's port (Prometheus metrics, liveness, readiness), 0 for any free port;
+   * -1 (the default) for no endpoint.
+   */
+  public int adminPort() {
+    return adminPort;
+  }
+
   @Override
   public String toString() {
     return "FarcallSettings{registry="
@@ -326,6 +336,12 @@ public final class FarcallSettings {
         "listen port, 0-65535 (0 = any free port)",
         Integer.toString(DEFAULT.port),
         (b, v) -> b.port(parseInt("port", v)));
+    t.add(
+        "adminport",
+        "port of the admin HTTP endpoint (/metrics for Prometheus, /health/live, /health/ready),"
+            + " 0-65535 (0 = any free port); off unless set",
+        null,
+        (b, v) -> b.adminPort(parseInt("adminport", v)));
     t.add(
         "timeout",
         "default call timeout: milliseconds, or a number with ms, s or m",
@@ -637,6 +653,7 @@ public final class FarcallSettings {
     private LoadBalance loadBalance = LoadBalance.LEAST_LOADED;
     private int weight = 10;
     private MeterRegistry meterRegistry;
+    private int adminPort = -1;
 
     private Builder() {}
 
@@ -673,6 +690,22 @@ public final class FarcallSettings {
         throw new IllegalArgumentException("option 'port': " + port + " is not in 0-65535");
       }
       this.port = port;
+      return this;
+    }
+
+    /**
+     * Serves an admin HTTP endpoint on {@code port} (0 for any free port), on the address the
+     * provider listens on: {@code /metrics} in the Prometheus text format, {@code /health/live} and
+     * {@code /health/ready} (see the README's "Admin endpoint"). Its metrics are those of {@link
+     * #meterRegistry} if that is a Prometheus registry; without a registry, the runtime keeps a
+     * Prometheus one of its own, which needs {@code micrometer-registry-prometheus} on the class
+     * path (the agent jar has it).
+     */
+    public Builder adminPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("option 'adminport': " + port + " is not in 0-65535");
+      }
+      this.adminPort = port;
       return this;
     }
 

@@ -65,6 +65,8 @@ class ArchitectureTest {
         .definedBy("io.farcall.runtime.internal.codec..")
         .layer("metrics")
         .definedBy("io.farcall.runtime.internal.metrics..")
+        .layer("admin")
+        .definedBy("io.farcall.runtime.internal.admin..")
         .whereLayer("face")
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("proxy")
@@ -79,6 +81,8 @@ class ArchitectureTest {
         .mayOnlyBeAccessedByLayers("face", "invoke", "transport")
         .whereLayer("metrics")
         .mayOnlyBeAccessedByLayers("face", "invoke", "discovery", "transport")
+        .whereLayer("admin")
+        .mayOnlyBeAccessedByLayers("face")
         .check(RUNTIME);
   }
 

@@ -30,7 +30,7 @@ import java.util.function.LongSupplier;
  * declares (others are added when first seen), its duration histogram, sizes and calls in flight.
  * The meters and their tags are listed in the README ("Metrics").
  */
-public final class MicrometerMetrics implements RuntimeMetrics {
+final class MicrometerMetrics implements RuntimeMetrics {
   /** Upper bounds of the duration histograms' buckets: 50 µs to 30 s. */
   private static final Duration[] DURATION_BUCKETS = {
     Duration.ofNanos(50_000),
@@ -61,7 +61,7 @@ public final class MicrometerMetrics implements RuntimeMetrics {
   private final Counter sessionChanges;
   private final Counter[] refusals = new Counter[CallStatus.values().length];
 
-  public MicrometerMetrics(MeterRegistry registry) {
+  MicrometerMetrics(MeterRegistry registry) {
     this.registry = registry;
     for (CallStatus s : REFUSALS) {
       refusal(s);
