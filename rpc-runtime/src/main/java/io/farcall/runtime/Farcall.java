@@ -102,11 +102,12 @@ public final class Farcall implements AutoCloseable {
   private Farcall(FarcallSettings settings) {
     this.settings = settings;
     Function<String, String> scrape = null;
-    if (settings.meterRegistry() == null && settings.adminPort() < 0) {
+    if (settings.meterRegistry() == null && settings.adminPort() < 0 && !settings.jmx()) {
       this.metrics = RuntimeMetrics.NONE; // and Micrometer need not be on the class path
       this.closeMeters = () -> {};
     } else {
-      MeterSetup meters = MeterSetup.of(settings.meterRegistry(), settings.adminPort() >= 0);
+      MeterSetup meters =
+          MeterSetup.of(settings.meterRegistry(), settings.adminPort() >= 0, settings.jmx());
       this.metrics = meters.metrics();
       this.closeMeters = meters.close();
       scrape = meters.scrape();

@@ -68,6 +68,7 @@ public final class FarcallSettings {
   private final int weight;
   private final MeterRegistry meterRegistry;
   private final int adminPort;
+  private final boolean jmx;
 
   private FarcallSettings(Builder b) {
     this.registry = b.registry;
@@ -97,6 +98,7 @@ public final class FarcallSettings {
     this.weight = b.weight;
     this.meterRegistry = b.meterRegistry;
     this.adminPort = b.adminPort;
+    this.jmx = b.jmx;
   }
 
   /** A builder with every setting at its default; {@link Farcall#builder()} is the same. */
@@ -275,6 +277,11 @@ public final class FarcallSettings {
     return adminPort;
   }
 
+  /** Whether Farcall's meters are also MBeans (domain {@code farcall}); default false. */
+  public boolean jmx() {
+    return jmx;
+  }
+
   @Override
   public String toString() {
     return "FarcallSettings{registry="
@@ -342,6 +349,11 @@ public final class FarcallSettings {
             + " 0-65535 (0 = any free port); off unless set",
         null,
         (b, v) -> b.adminPort(parseInt("adminport", v)));
+    t.add(
+        "jmx",
+        "true to publish Farcall's meters as MBeans in the domain farcall",
+        Boolean.toString(DEFAULT.jmx),
+        (b, v) -> b.jmx(parseBoolean("jmx", v)));
     t.add(
         "timeout",
         "default call timeout: milliseconds, or a number with ms, s or m",
@@ -513,6 +525,16 @@ public final class FarcallSettings {
     return bytes % 1024 == 0 ? bytes / 1024 + "k" : Long.toString(bytes);
   }
 
+  private static boolean parseBoolean(String key, String value) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "option '" + key + "': '" + value + "' is not true or false");
+    };
+  }
+
   private static int parseInt(String key, String value) {
     try {
       return Integer.parseInt(value.trim());
@@ -654,6 +676,7 @@ public final class FarcallSettings {
     private int weight = 10;
     private MeterRegistry meterRegistry;
     private int adminPort = -1;
+    private boolean jmx;
 
     private Builder() {}
 
@@ -706,6 +729,16 @@ public final class FarcallSettings {
         throw new IllegalArgumentException("option 'adminport': " + port + " is not in 0-65535");
       }
       this.adminPort = port;
+      return this;
+    }
+
+    /**
+     * Also publishes Farcall's meters as MBeans of the platform MBean server, in the domain {@code
+     * farcall} (JConsole shows them; the Prometheus JMX exporter can scrape them). Needs {@code
+     * micrometer-registry-jmx} on the class path (the agent jar has it).
+     */
+    public Builder jmx(boolean on) {
+      this.jmx = on;
       return this;
     }
 
