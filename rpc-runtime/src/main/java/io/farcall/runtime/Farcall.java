@@ -160,46 +160,18 @@ public final class Farcall implements AutoCloseable {
 
   private AdminServer.Health liveness() {
     boolean open = !closed;
-    return new AdminServer.Health(open, "{\"status\":\"" + (open ? "UP" : "DOWN") + "\"}");
+    return new AdminServer.Health(open, Map.of("status", open ? "UP" : "DOWN"));
   }
 
   private AdminServer.Health readiness() {
     FarcallStatus s = status();
-    StringBuilder json = new StringBuilder(128);
-    json.append("{\"status\":\"")
-        .append(s.ready() ? "UP" : "DOWN")
-        .append("\",\"registry\":\"")
-        .append(jsonText(s.registry()))
-        .append("\",\"registryConnected\":")
-        .append(s.registryConnected())
-        .append(",\"closed\":")
-        .append(s.closed())
-        .append(",\"exports\":{");
-    String comma = "";
-    for (Map.Entry<String, Boolean> e : s.exports().entrySet()) {
-      json.append(comma)
-          .append('"')
-          .append(jsonText(e.getKey()))
-          .append("\":")
-          .append(e.getValue());
-      comma = ",";
-    }
-    return new AdminServer.Health(s.ready(), json.append("}}").toString());
-  }
-
-  /** {@code text} as the inside of a JSON string. */
-  private static String jsonText(String text) {
-    StringBuilder b = new StringBuilder(text.length());
-    for (char c : text.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        b.append('\\').append(c);
-      } else if (c < 0x20) {
-        b.append(String.format("\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", s.ready() ? "UP" : "DOWN");
+    body.put("registry", s.registry());
+    body.put("registryConnected", s.registryConnected());
+    body.put("closed", s.closed());
+    body.put("exports", s.exports());
+    return new AdminServer.Health(s.ready(), body);
   }
 
   /** The address of the admin HTTP endpoint, or null without one ({@code adminport} unset). */

@@ -1,5 +1,7 @@
 package io.farcall.runtime.internal.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -29,6 +31,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -51,6 +54,7 @@ import org.apache.logging.log4j.Logger;
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger log = LogManager.getLogger(AdminServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Most admin connections open at once; further ones are closed as they arrive. */
   static final int MAX_CONNECTIONS = 32;
@@ -58,8 +62,11 @@ public final class AdminServer implements AutoCloseable {
   /** How long a connection may stay silent, mid-request or between requests. */
   static final int IDLE_SECONDS = 10;
 
-  /** A health answer: the HTTP status says up (200) or not (503); the body says why, as JSON. */
-  public record Health(boolean up, String json) {}
+  /**
+   * A health answer: the HTTP status says up (200) or not (503); {@code body}, written as a JSON
+   * object, says why.
+   */
+  public record Health(boolean up, Map<String, ?> body) {}
 
   /** What the server serves; each is called on the admin thread, per request. */
   public record Content(
@@ -198,8 +205,16 @@ public final class AdminServer implements AutoCloseable {
           req,
           h.up() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
           "application/json",
-          h.json() + "\n",
+          json(h.body()) + "\n",
           !head);
+    }
+
+    private static String json(Map<String, ?> body) {
+      try {
+        return JSON.writeValueAsString(body);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot write " + body + " as JSON", e);
+      }
     }
 
     private static void respond(
