@@ -81,10 +81,11 @@ class SpringLifecycleIT {
 
   /**
    * Time to ready, with and without Farcall: reported, not asserted (speed is measured, never
-   * asserted in a test). The exports themselves happen after ready, off the start-up thread.
+   * asserted in a test). The exports themselves happen after ready, off the start-up thread. One
+   * application with the agent and one with the starter: a figure to read, not a matrix to cover.
    */
   @ParameterizedTest
-  @EnumSource(LedgerApps.class)
+  @EnumSource(names = {"BOOT3", "BOOT4_STARTER"})
   void startUpTimeWithAndWithoutFarcall(LedgerApps app) throws Exception {
     Jvm plain = app.providerWithoutFarcall(jvms, "bare");
     long without = LedgerApps.awaitReady(plain);
