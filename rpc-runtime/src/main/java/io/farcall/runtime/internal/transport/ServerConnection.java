@@ -15,6 +15,9 @@ public final class ServerConnection {
   private final ConcurrentMap<Long, Served> served = new ConcurrentHashMap<>();
   private final Hello hello;
 
+  /** {@link #remoteAddress()}, once asked for. */
+  private volatile String remote;
+
   ServerConnection(Channel channel, FrameEncoder encoder, BodyCodec shapes, WriteQueue writes) {
     this.channel = channel;
     this.encoder = encoder;
@@ -90,9 +93,17 @@ public final class ServerConnection {
     return channel.isActive();
   }
 
-  /** The consumer's address, for logs. */
+  /** The consumer's address as {@code host:port} (as {@code RemoteCall.peer()} gives it). */
   public String remoteAddress() {
-    return String.valueOf(channel.remoteAddress());
+    String a = remote;
+    if (a == null) {
+      a =
+          channel.remoteAddress() instanceof java.net.InetSocketAddress i
+              ? i.getHostString() + ":" + i.getPort()
+              : String.valueOf(channel.remoteAddress());
+      remote = a;
+    }
+    return a;
   }
 
   void close() {
