@@ -17,6 +17,7 @@ import io.farcall.runtime.internal.invoke.ServiceDescriptor;
 import io.farcall.runtime.internal.metrics.MeterSetup;
 import io.farcall.runtime.internal.metrics.RuntimeMetrics;
 import io.farcall.runtime.internal.proxy.StubFactory;
+import io.farcall.runtime.internal.tracing.TracingSetup;
 import io.farcall.runtime.internal.transport.TransportConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -112,7 +113,13 @@ public final class Farcall implements AutoCloseable {
       this.closeMeters = meters.close();
       scrape = meters.scrape();
     }
-    this.interceptors = new Interceptors(settings);
+    this.interceptors =
+        new Interceptors(
+            settings,
+            () ->
+                settings.tracing()
+                    ? TracingSetup.interceptor(settings.openTelemetry(), this::localAddress)
+                    : null);
     this.codec = new BodyCodec(settings.allowedTypes());
     codec.hashCollisionLimit(settings.maxHashCollisions());
     this.registry =

@@ -9,6 +9,7 @@ import io.farcall.runtime.internal.discovery.ConnectString;
 import io.farcall.runtime.internal.discovery.RegistryConfig;
 import io.farcall.runtime.internal.transport.ConnectionLimits;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -67,6 +68,8 @@ public final class FarcallSettings {
   private final LoadBalance loadBalance;
   private final int weight;
   private final MeterRegistry meterRegistry;
+  private final OpenTelemetry openTelemetry;
+  private final boolean tracing;
   private final int adminPort;
   private final boolean jmx;
 
@@ -97,6 +100,8 @@ public final class FarcallSettings {
     this.loadBalance = b.loadBalance;
     this.weight = b.weight;
     this.meterRegistry = b.meterRegistry;
+    this.openTelemetry = b.openTelemetry;
+    this.tracing = b.tracing;
     this.adminPort = b.adminPort;
     this.jmx = b.jmx;
   }
@@ -269,6 +274,19 @@ public final class FarcallSettings {
     return meterRegistry;
   }
 
+  /** The OpenTelemetry calls are traced with, or null for the global one (the default). */
+  public OpenTelemetry openTelemetry() {
+    return openTelemetry;
+  }
+
+  /**
+   * Whether calls are traced (default true): a span for each, and its context in the call's
+   * metadata, whenever OpenTelemetry is there to record them.
+   */
+  public boolean tracing() {
+    return tracing;
+  }
+
   /**
    * The admin HTTP endpoint's port (Prometheus metrics, liveness, readiness), 0 for any free port;
    * -1 (the default) for no endpoint.
@@ -354,6 +372,11 @@ public final class FarcallSettings {
         "true to publish Farcall's meters as MBeans in the domain farcall",
         Boolean.toString(DEFAULT.jmx),
         (b, v) -> b.jmx(parseBoolean("jmx", v)));
+    t.add(
+        "tracing",
+        "false to record no span and pass no trace context, even with OpenTelemetry present",
+        Boolean.toString(DEFAULT.tracing),
+        (b, v) -> b.tracing(parseBoolean("tracing", v)));
     t.add(
         "timeout",
         "default call timeout: milliseconds, or a number with ms, s or m",
@@ -675,6 +698,8 @@ public final class FarcallSettings {
     private LoadBalance loadBalance = LoadBalance.LEAST_LOADED;
     private int weight = 10;
     private MeterRegistry meterRegistry;
+    private OpenTelemetry openTelemetry;
+    private boolean tracing = true;
     private int adminPort = -1;
     private boolean jmx;
 
@@ -1001,6 +1026,27 @@ public final class FarcallSettings {
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = java.util.Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * Traces calls with {@code openTelemetry}: a client span for each call this runtime makes and a
+     * server span for each it serves, their context carried in the call's metadata (see the
+     * README's "Tracing with OpenTelemetry"). Without one (the default), calls are traced with the
+     * global OpenTelemetry once the application sets it, or the OpenTelemetry Java agent's when it
+     * is attached; without either, tracing costs nothing.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = java.util.Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /**
+     * {@code false} records no span and passes no trace context, even with OpenTelemetry present;
+     * {@code true} is the default.
+     */
+    public Builder tracing(boolean on) {
+      this.tracing = on;
       return this;
     }
 

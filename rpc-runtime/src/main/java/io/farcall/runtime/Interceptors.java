@@ -1,5 +1,6 @@
 package io.farcall.runtime;
 
+import com.google.common.base.Suppliers;
 import io.farcall.ClientInterceptor;
 import io.farcall.ServerInterceptor;
 import java.lang.reflect.InvocationTargetException;
@@ -11,11 +12,13 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The interceptors of one runtime, as the application's class loader finds them: the builder's
+ * The interceptors of one runtime, as the application's class loader finds them: Farcall's own
+ * tracing when OpenTelemetry is there (outermost, so its spans cover the rest), the builder's
  * objects, then the classes the {@code interceptors} option names, then those {@link ServiceLoader}
  * finds ({@code META-INF/services/io.farcall.ClientInterceptor} and {@code ...ServerInterceptor}).
  * Classes are resolved in the class loader of the exported object's class or the stub's interface
@@ -32,8 +35,15 @@ final class Interceptors {
   private final FarcallSettings settings;
   private final Map<ClassLoader, Found> byLoader = new ConcurrentHashMap<>();
 
-  Interceptors(FarcallSettings settings) {
+  /**
+   * The built-in tracing interceptor, outermost on both sides, or null: found at the first
+   * resolution, once every Java agent's {@code premain} ran.
+   */
+  private final Supplier<Object> tracing;
+
+  Interceptors(FarcallSettings settings, Supplier<Object> tracing) {
     this.settings = settings;
+    this.tracing = Suppliers.memoize(tracing::get);
   }
 
   /**
@@ -47,8 +57,14 @@ final class Interceptors {
   }
 
   private Found resolve(ClassLoader loader) {
-    List<ClientInterceptor> client = new ArrayList<>(settings.clientInterceptors());
-    List<ServerInterceptor> server = new ArrayList<>(settings.serverInterceptors());
+    List<ClientInterceptor> client = new ArrayList<>();
+    List<ServerInterceptor> server = new ArrayList<>();
+    Object traced = tracing.get();
+    if (traced != null) {
+      add(traced, client, server);
+    }
+    client.addAll(settings.clientInterceptors());
+    server.addAll(settings.serverInterceptors());
     Set<Class<?>> named = new HashSet<>();
     for (String name : settings.interceptorNames()) {
       Object i = instantiate(name, loader);

@@ -67,6 +67,8 @@ class ArchitectureTest {
         .definedBy("io.farcall.runtime.internal.metrics..")
         .layer("admin")
         .definedBy("io.farcall.runtime.internal.admin..")
+        .layer("tracing")
+        .definedBy("io.farcall.runtime.internal.tracing..")
         .whereLayer("face")
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("proxy")
@@ -82,6 +84,8 @@ class ArchitectureTest {
         .whereLayer("metrics")
         .mayOnlyBeAccessedByLayers("face", "invoke", "discovery", "transport")
         .whereLayer("admin")
+        .mayOnlyBeAccessedByLayers("face")
+        .whereLayer("tracing")
         .mayOnlyBeAccessedByLayers("face")
         .check(RUNTIME);
   }

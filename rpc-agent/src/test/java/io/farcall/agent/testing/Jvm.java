@@ -235,6 +235,7 @@ public final class Jvm implements AutoCloseable {
     private boolean agent = true;
     private final List<Path> classpath = new ArrayList<>();
     private final List<String> jvmArgs = new ArrayList<>();
+    private final List<String> agentsBefore = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private String mainClass;
     private Path jar;
@@ -269,6 +270,15 @@ public final class Jvm implements AutoCloseable {
     /** The usual application classpath: the test applications and the annotations jar only. */
     public Builder appClasspath() {
       return classpath(TEST_CLASSES, ANNOTATIONS_JAR);
+    }
+
+    /**
+     * Another Java agent, {@code -javaagent:jar}: ahead of Farcall's on the command line (its
+     * {@code premain} runs first) if {@code first}, else after it.
+     */
+    public Builder otherAgent(Path jar, boolean first) {
+      (first ? agentsBefore : jvmArgs).add("-javaagent:" + jar);
+      return this;
     }
 
     public Builder jvmArg(String arg) {
@@ -308,6 +318,7 @@ public final class Jvm implements AutoCloseable {
       command.add(Path.of(javaHome, "bin", "java").toString());
       command.add("-Xshare:auto");
       command.add("-XX:TieredStopAtLevel=1");
+      command.addAll(agentsBefore);
       if (agent) {
         command.add("-javaagent:" + AGENT_JAR + (agentOptions == null ? "" : "=" + agentOptions));
       }

@@ -98,6 +98,22 @@ public class FarcallAutoConfiguration {
     }
   }
 
+  /**
+   * Calls traced with the application's {@code OpenTelemetry} bean, when it has one (Spring Boot's
+   * OpenTelemetry auto-configuration makes one); without it, the global OpenTelemetry, or the
+   * OpenTelemetry Java agent's.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.opentelemetry.api.OpenTelemetry")
+  @Conditional(AgentAbsent.class)
+  static class Tracing {
+    @Bean
+    FarcallCustomizer farcallOpenTelemetry(
+        ObjectProvider<io.opentelemetry.api.OpenTelemetry> openTelemetry) {
+      return builder -> openTelemetry.ifAvailable(builder::openTelemetry);
+    }
+  }
+
   /** With the agent: its runtime, which the agent closes; the agent exports. */
   @Configuration(proxyBeanMethods = false)
   @Conditional(AgentPresent.class)

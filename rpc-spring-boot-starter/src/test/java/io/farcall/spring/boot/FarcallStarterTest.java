@@ -2,6 +2,7 @@ package io.farcall.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.farcall.Export;
 import io.farcall.RemoteRef;
@@ -13,6 +14,12 @@ import io.farcall.spring.boot.elsewhere.ElsewhereApps;
 import io.farcall.test.FarcallExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -187,6 +194,23 @@ class FarcallStarterTest {
     }
   }
 
+  @Configuration(proxyBeanMethods = false)
+  @EnableAutoConfiguration
+  @Import({QuotesService.class, PriceList.class})
+  static class TracedApp {
+    static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
+
+    @Bean(destroyMethod = "close")
+    OpenTelemetrySdk openTelemetry() {
+      return OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(SPANS))
+                  .build())
+          .build();
+    }
+  }
+
   @Component
   static class WrongRef {
     @RemoteRef Runnable notRemote;
@@ -347,6 +371,20 @@ class FarcallStarterTest {
                 == 1,
         WITHIN);
     assertThat(app.getBean(Farcall.class).settings().timeout()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void spansGoToTheApplicationsOpenTelemetry() {
+    TracedApp.SPANS.reset();
+    run(TracedApp.class);
+    Poll.untilTrue("the provider is known", () -> !providersOfQuotes().isEmpty(), WITHIN);
+    farcall.stub(Quotes.class).price("abc");
+
+    List<SpanData> spans =
+        Poll.until(TracedApp.SPANS::getFinishedSpanItems, s -> !s.isEmpty(), WITHIN);
+    assertThat(spans)
+        .extracting(SpanData::getName, SpanData::getKind)
+        .containsExactly(tuple(Quotes.class.getName() + "/price", SpanKind.SERVER));
   }
 
   @Test
