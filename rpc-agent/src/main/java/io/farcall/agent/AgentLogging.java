@@ -49,6 +49,8 @@ final class AgentLogging {
     for (String logger : farcallClasses()) {
       setIfAbsent(PREFIX + logger + ".level", farcallLevel);
     }
+    // The access log (option accesslog) logs at INFO whatever the agent's own level is.
+    setIfAbsent(PREFIX + "farcall.access.level", "INFO");
   }
 
   /**

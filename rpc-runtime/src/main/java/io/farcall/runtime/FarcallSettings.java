@@ -70,6 +70,7 @@ public final class FarcallSettings {
   private final MeterRegistry meterRegistry;
   private final OpenTelemetry openTelemetry;
   private final boolean tracing;
+  private final boolean accessLog;
   private final int adminPort;
   private final boolean jmx;
 
@@ -102,6 +103,7 @@ public final class FarcallSettings {
     this.meterRegistry = b.meterRegistry;
     this.openTelemetry = b.openTelemetry;
     this.tracing = b.tracing;
+    this.accessLog = b.accessLog;
     this.adminPort = b.adminPort;
     this.jmx = b.jmx;
   }
@@ -287,6 +289,11 @@ public final class FarcallSettings {
     return tracing;
   }
 
+  /** Whether each call is logged to the logger {@code farcall.access} (default false). */
+  public boolean accessLog() {
+    return accessLog;
+  }
+
   /**
    * The admin HTTP endpoint's port (Prometheus metrics, liveness, readiness), 0 for any free port;
    * -1 (the default) for no endpoint.
@@ -377,6 +384,11 @@ public final class FarcallSettings {
         "false to record no span and pass no trace context, even with OpenTelemetry present",
         Boolean.toString(DEFAULT.tracing),
         (b, v) -> b.tracing(parseBoolean("tracing", v)));
+    t.add(
+        "accesslog",
+        "true to log every call, on each side, at INFO to the Log4j logger farcall.access",
+        Boolean.toString(DEFAULT.accessLog),
+        (b, v) -> b.accessLog(parseBoolean("accesslog", v)));
     t.add(
         "timeout",
         "default call timeout: milliseconds, or a number with ms, s or m",
@@ -700,6 +712,7 @@ public final class FarcallSettings {
     private MeterRegistry meterRegistry;
     private OpenTelemetry openTelemetry;
     private boolean tracing = true;
+    private boolean accessLog;
     private int adminPort = -1;
     private boolean jmx;
 
@@ -1047,6 +1060,16 @@ public final class FarcallSettings {
      */
     public Builder tracing(boolean on) {
       this.tracing = on;
+      return this;
+    }
+
+    /**
+     * Logs every call once it ended, on each side, at INFO to the Log4j logger {@code
+     * farcall.access}: side, service, method, peer, status, duration and trace id (see the README's
+     * "Access log"). Off by default.
+     */
+    public Builder accessLog(boolean on) {
+      this.accessLog = on;
       return this;
     }
 

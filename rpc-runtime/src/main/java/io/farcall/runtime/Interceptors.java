@@ -3,6 +3,7 @@ package io.farcall.runtime;
 import com.google.common.base.Suppliers;
 import io.farcall.ClientInterceptor;
 import io.farcall.ServerInterceptor;
+import io.farcall.runtime.internal.access.AccessLog;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,13 +19,13 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The interceptors of one runtime, as the application's class loader finds them: Farcall's own
- * tracing when OpenTelemetry is there (outermost, so its spans cover the rest), the builder's
- * objects, then the classes the {@code interceptors} option names, then those {@link ServiceLoader}
- * finds ({@code META-INF/services/io.farcall.ClientInterceptor} and {@code ...ServerInterceptor}).
- * Classes are resolved in the class loader of the exported object's class or the stub's interface
- * (an executable jar's or a web application's own loader, which the agent cannot see at start-up),
- * once per loader; a class that implements both interfaces is created once and used on both sides.
- * Thread-safe.
+ * tracing when OpenTelemetry is there (outermost, so its spans cover the rest) and access log when
+ * asked for, the builder's objects, then the classes the {@code interceptors} option names, then
+ * those {@link ServiceLoader} finds ({@code META-INF/services/io.farcall.ClientInterceptor} and
+ * {@code ...ServerInterceptor}). Classes are resolved in the class loader of the exported object's
+ * class or the stub's interface (an executable jar's or a web application's own loader, which the
+ * agent cannot see at start-up), once per loader; a class that implements both interfaces is
+ * created once and used on both sides. Thread-safe.
  */
 final class Interceptors {
   private static final Logger log = LogManager.getLogger(Interceptors.class);
@@ -40,6 +41,8 @@ final class Interceptors {
    * resolution, once every Java agent's {@code premain} ran.
    */
   private final Supplier<Object> tracing;
+
+  private final AccessLog accessLog = new AccessLog();
 
   Interceptors(FarcallSettings settings, Supplier<Object> tracing) {
     this.settings = settings;
@@ -62,6 +65,9 @@ final class Interceptors {
     Object traced = tracing.get();
     if (traced != null) {
       add(traced, client, server);
+    }
+    if (settings.accessLog()) {
+      add(accessLog, client, server);
     }
     client.addAll(settings.clientInterceptors());
     server.addAll(settings.serverInterceptors());

@@ -67,6 +67,8 @@ class ArchitectureTest {
         .definedBy("io.farcall.runtime.internal.metrics..")
         .layer("admin")
         .definedBy("io.farcall.runtime.internal.admin..")
+        .layer("access")
+        .definedBy("io.farcall.runtime.internal.access..")
         .layer("tracing")
         .definedBy("io.farcall.runtime.internal.tracing..")
         .whereLayer("face")
@@ -86,6 +88,8 @@ class ArchitectureTest {
         .whereLayer("admin")
         .mayOnlyBeAccessedByLayers("face")
         .whereLayer("tracing")
+        .mayOnlyBeAccessedByLayers("face")
+        .whereLayer("access")
         .mayOnlyBeAccessedByLayers("face")
         .check(RUNTIME);
   }

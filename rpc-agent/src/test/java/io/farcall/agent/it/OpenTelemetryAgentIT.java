@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * no OpenTelemetry of their own: one trace from the consumer's span through its calls, the
  * provider's server spans and the call the provider makes while serving, read from the spans the
  * OpenTelemetry agent exports (its {@code logging-otlp} exporter: OTLP JSON, one line per batch).
- * Each JVM puts the two agents in the other order, so both orders run. Without OpenTelemetry, none
- * of its classes is loaded.
+ * Each JVM puts the two agents in the other order, so both orders run; the consumer's access log
+ * carries the trace id. Without OpenTelemetry, none of its classes is loaded.
  */
 class OpenTelemetryAgentIT {
   @RegisterExtension static final ZooKeeperExtension zk = new ZooKeeperExtension();
@@ -81,7 +81,7 @@ class OpenTelemetryAgentIT {
     Jvm consumer =
         traced(Jvm.builder("consumer"), "storefront", otelFirstOnConsumer)
             .javaHome(javaHome)
-            .agentOptions(registry)
+            .agentOptions(registry + ",accesslog=true")
             .jvmArg("-Dotel.instrumentation.methods.include=acme.otel.Storefront[handle]")
             .appClasspath()
             .main("acme.otel.Storefront")
@@ -113,6 +113,14 @@ class OpenTelemetryAgentIT {
                 l.startsWith(
                     "traceparent=00-" + pricesClient.traceId() + "-" + pricesClient.spanId()));
 
+    assertThat(consumer.lines())
+        .as("the consumer's access log line of the call, with its trace id")
+        .anyMatch(
+            l ->
+                l.matches(
+                    ".*client acme\\.otel\\.Stock check\\(java\\.lang\\.String\\)"
+                        + " peer=127\\.0\\.0\\.1:\\d+ status=OK duration_us=\\d+ trace_id="
+                        + checkClient.traceId()));
     for (ExportedSpan s : List.of(checkClient, checkServer, pricesClient, pricesServer)) {
       assertThat(s.attributes())
           .as(s.name())

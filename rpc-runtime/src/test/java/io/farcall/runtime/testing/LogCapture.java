@@ -13,14 +13,20 @@ import org.apache.logging.log4j.core.config.Property;
 public final class LogCapture extends AbstractAppender implements AutoCloseable {
   private final Logger logger;
   private final List<LogEvent> events = new CopyOnWriteArrayList<>();
+  private final List<String> appendingThreads = new CopyOnWriteArrayList<>();
 
-  private LogCapture(Class<?> source) {
-    super("capture-" + source.getSimpleName(), null, null, true, Property.EMPTY_ARRAY);
-    this.logger = (Logger) LogManager.getLogger(source);
+  private LogCapture(String loggerName) {
+    super("capture-" + loggerName, null, null, true, Property.EMPTY_ARRAY);
+    this.logger = (Logger) LogManager.getLogger(loggerName);
   }
 
   public static LogCapture of(Class<?> source) {
-    LogCapture capture = new LogCapture(source);
+    return of(source.getName());
+  }
+
+  /** Records what the logger named {@code loggerName} logs. */
+  public static LogCapture of(String loggerName) {
+    LogCapture capture = new LogCapture(loggerName);
     capture.start();
     capture.logger.addAppender(capture);
     return capture;
@@ -28,6 +34,7 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
 
   @Override
   public void append(LogEvent event) {
+    appendingThreads.add(Thread.currentThread().getName());
     events.add(event.toImmutable());
   }
 
@@ -37,6 +44,14 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
         .filter(event -> event.getLevel() == level)
         .map(event -> event.getMessage().getFormattedMessage())
         .toList();
+  }
+
+  /**
+   * The threads the events reached the appender on, in order: the logging threads for a synchronous
+   * logger, Log4j's background thread for an asynchronous one.
+   */
+  public List<String> appendingThreads() {
+    return List.copyOf(appendingThreads);
   }
 
   @Override
