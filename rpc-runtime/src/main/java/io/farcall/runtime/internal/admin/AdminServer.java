@@ -117,7 +117,10 @@ public final class AdminServer implements AutoCloseable {
               .syncUninterruptibly()
               .channel();
       AdminServer server = new AdminServer(group, ch);
-      log.info("admin endpoint listening on http://{}", server.address());
+      log.info(
+          "admin endpoint listening on http://{}:{}",
+          server.address().getHostString(),
+          server.address().getPort());
       return server;
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
