@@ -3,7 +3,6 @@ package io.farcall.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.farcall.NoProviderException;
 import io.farcall.runtime.testing.LogCapture;
 import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.Traced.Probe;
@@ -32,17 +31,7 @@ class AccessLogTest {
   }
 
   private static void ready(Probe probe) {
-    Poll.untilTrue(
-        "a provider answers",
-        () -> {
-          try {
-            probe.metadata("warm-up");
-            return true;
-          } catch (NoProviderException e) {
-            return false;
-          }
-        },
-        WAIT);
+    Poll.untilAProviderAnswers(() -> probe.metadata("warm-up"), WAIT);
   }
 
   private static List<String> lines(LogCapture log, String containing, int count) {

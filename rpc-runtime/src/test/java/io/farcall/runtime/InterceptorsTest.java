@@ -61,17 +61,7 @@ class InterceptorsTest {
   }
 
   private static <T> T ready(T stub, Runnable call) {
-    Poll.until(
-        () -> {
-          try {
-            call.run();
-            return true;
-          } catch (NoProviderException e) {
-            return false;
-          }
-        },
-        ok -> ok,
-        Duration.ofSeconds(10));
+    Poll.untilAProviderAnswers(call, Duration.ofSeconds(10));
     return stub;
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.farcall.DeadlineExceededException;
-import io.farcall.NoProviderException;
 import io.farcall.RemoteCall;
 import io.farcall.ServerInterceptor;
 import io.farcall.runtime.testing.Greeter;
@@ -115,17 +114,7 @@ class TracingTest {
 
   /** Calls until the provider is known, then forgets the spans the calls made. */
   private static <T> T ready(T stub, Runnable call, App... apps) {
-    Poll.untilTrue(
-        "a provider answers",
-        () -> {
-          try {
-            call.run();
-            return true;
-          } catch (NoProviderException e) {
-            return false;
-          }
-        },
-        WAIT);
+    Poll.untilAProviderAnswers(call, WAIT);
     for (App a : apps) {
       Poll.untilTrue(
           "the warm-up's spans ended", () -> !a.spans.getFinishedSpanItems().isEmpty(), WAIT);

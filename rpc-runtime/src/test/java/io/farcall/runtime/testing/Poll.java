@@ -1,5 +1,6 @@
 package io.farcall.runtime.testing;
 
+import io.farcall.NoProviderException;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -49,6 +50,25 @@ public final class Poll {
     if (!poll(condition::getAsBoolean, holds -> holds, timeout).done()) {
       throw new AssertionError(what + ": not within " + describe(timeout));
     }
+  }
+
+  /**
+   * Makes {@code call} until it no longer throws {@link NoProviderException} (the consumer has not
+   * heard of a provider yet); fails if it still does at {@code timeout}. What else it throws ends
+   * the wait and reaches the caller.
+   */
+  public static void untilAProviderAnswers(Runnable call, Duration timeout) {
+    untilTrue(
+        "a provider answers",
+        () -> {
+          try {
+            call.run();
+            return true;
+          } catch (NoProviderException e) {
+            return false;
+          }
+        },
+        timeout);
   }
 
   private record Outcome<T>(T value, boolean done) {}

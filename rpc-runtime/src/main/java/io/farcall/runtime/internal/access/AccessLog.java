@@ -36,12 +36,13 @@ public final class AccessLog implements ClientInterceptor, ServerInterceptor {
     if (!log.isInfoEnabled()) {
       return;
     }
+    String peer = call.peer();
     log.info(
         "{} {} {} peer={} status={} duration_us={} trace_id={}",
         call.isServerSide() ? "server" : "client",
         call.service(),
         call.methodKey(),
-        call.peer() == null ? "-" : call.peer(),
+        peer == null ? "-" : peer,
         call.status(),
         call.elapsedNanos() / 1000,
         traceId(call.metadata()));
