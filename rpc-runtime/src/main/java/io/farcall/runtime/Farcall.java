@@ -14,6 +14,7 @@ import io.farcall.runtime.internal.invoke.ClientInvoker;
 import io.farcall.runtime.internal.invoke.ClientResources;
 import io.farcall.runtime.internal.invoke.ProviderServer;
 import io.farcall.runtime.internal.invoke.ServiceDescriptor;
+import io.farcall.runtime.internal.metrics.Exposition;
 import io.farcall.runtime.internal.metrics.MeterSetup;
 import io.farcall.runtime.internal.metrics.RuntimeMetrics;
 import io.farcall.runtime.internal.proxy.StubFactory;
@@ -85,6 +86,12 @@ public final class Farcall implements AutoCloseable {
   /** The registration metadata key of the contract itself, as text (what the CLI's diff shows). */
   static final String CONTRACT_TEXT_KEY = "contractText";
 
+  /**
+   * The registration metadata key of the port of the provider's admin endpoint (at its advertised
+   * host), present only when it has one: where the CLI's {@code top} reads its metrics.
+   */
+  static final String ADMIN_PORT_KEY = "adminPort";
+
   /** This runtime's registration of each service it serves, by service name. Guarded by this. */
   private final Map<String, Registration> registrations = new LinkedHashMap<>();
 
@@ -102,7 +109,7 @@ public final class Farcall implements AutoCloseable {
 
   private Farcall(FarcallSettings settings) {
     this.settings = settings;
-    Function<String, String> scrape = null;
+    Function<String, Exposition> scrape = null;
     if (settings.meterRegistry() == null && settings.adminPort() < 0 && !settings.jmx()) {
       this.metrics = RuntimeMetrics.NONE; // and Micrometer need not be on the class path
       this.closeMeters = () -> {};
@@ -309,19 +316,17 @@ public final class Farcall implements AutoCloseable {
         continue; // the same service at the same address: still one registration
       }
       Contract contract = codec.contract(s.type());
+      Map<String, String> metadata = new LinkedHashMap<>();
+      metadata.put(Endpoint.WEIGHT_KEY, Integer.toString(settings.weight()));
+      metadata.put(CONTRACT_KEY, contract.fingerprint());
+      metadata.put(CONTRACT_TEXT_KEY, contract.text());
+      if (admin != null) {
+        metadata.put(ADMIN_PORT_KEY, Integer.toString(admin.address().getPort()));
+      }
       registrations.put(
           s.name(),
           registry.register(
-              s.name(),
-              settings.advertisedHost(),
-              server.address().getPort(),
-              Map.of(
-                  Endpoint.WEIGHT_KEY,
-                  Integer.toString(settings.weight()),
-                  CONTRACT_KEY,
-                  contract.fingerprint(),
-                  CONTRACT_TEXT_KEY,
-                  contract.text())));
+              s.name(), settings.advertisedHost(), server.address().getPort(), metadata));
       log.info(
           "exported {} ({}) at {}:{}",
           s.name(),

@@ -283,6 +283,8 @@ public final class FarcallOps implements AutoCloseable {
    *     shapes of the types they use, as its classes have them), or null if its registration does
    *     not say
    * @param contractText that contract as text, or null
+   * @param adminPort the port of the provider's admin endpoint (metrics and health) at {@code
+   *     host}, or -1 if it registered none
    */
   public record Provider(
       String service,
@@ -291,7 +293,8 @@ public final class FarcallOps implements AutoCloseable {
       int port,
       Instant registeredAt,
       String contract,
-      String contractText) {
+      String contractText,
+      int adminPort) {
     static final Comparator<Provider> ORDER =
         Comparator.comparing(Provider::host)
             .thenComparingInt(Provider::port)
@@ -303,9 +306,21 @@ public final class FarcallOps implements AutoCloseable {
       requireNonNull(host, "host");
     }
 
-    /** A provider whose registration states no contract. */
+    /** A provider whose registration states no contract and no admin endpoint. */
     public Provider(String service, String id, String host, int port, Instant registeredAt) {
       this(service, id, host, port, registeredAt, null, null);
+    }
+
+    /** A provider whose registration states no admin endpoint. */
+    public Provider(
+        String service,
+        String id,
+        String host,
+        int port,
+        Instant registeredAt,
+        String contract,
+        String contractText) {
+      this(service, id, host, port, registeredAt, contract, contractText, -1);
     }
 
     static Provider of(String service, Endpoint e, Map<String, String> metadata) {
@@ -316,7 +331,21 @@ public final class FarcallOps implements AutoCloseable {
           e.port(),
           e.registeredAtMillis() > 0 ? Instant.ofEpochMilli(e.registeredAtMillis()) : null,
           metadata.get(Farcall.CONTRACT_KEY),
-          metadata.get(Farcall.CONTRACT_TEXT_KEY));
+          metadata.get(Farcall.CONTRACT_TEXT_KEY),
+          portOf(metadata.get(Farcall.ADMIN_PORT_KEY)));
+    }
+
+    /** The admin port a registration states, or -1 if it states none (or nonsense). */
+    private static int portOf(String value) {
+      if (value == null) {
+        return -1;
+      }
+      try {
+        int port = Integer.parseInt(value);
+        return port > 0 && port <= 65535 ? port : -1;
+      } catch (NumberFormatException e) {
+        return -1;
+      }
     }
 
     /** {@code host:port}. */

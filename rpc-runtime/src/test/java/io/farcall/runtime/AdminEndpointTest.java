@@ -8,6 +8,7 @@ import io.farcall.runtime.testing.GreeterImpl;
 import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheus.metrics.expositionformats.generated.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,6 +38,9 @@ class AdminEndpointTest {
   @RegisterExtension static final ZooKeeperExtension zk = new ZooKeeperExtension();
 
   private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final String PROTOBUF =
+      "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily;"
+          + " encoding=delimited";
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -51,19 +57,24 @@ class AdminEndpointTest {
     return Farcall.builder().registry(zk.connectString()).adminPort(0).build();
   }
 
+  /** Exports a Greeter on {@code provider} and calls it {@code times} from {@code consumer}. */
+  private static void greetThrough(Farcall provider, Farcall consumer, int times) {
+    provider.export(new GreeterImpl("p"));
+    Greeter g = consumer.stub(Greeter.class);
+    Poll.untilTrue(
+        "the consumer knows the provider",
+        () -> !consumer.providers(Greeter.class).isEmpty(),
+        WAIT);
+    for (int i = 0; i < times; i++) {
+      assertThat(g.greet("x")).isEqualTo("hello x");
+    }
+  }
+
   @Test
   void metricsAreThePrometheusTextFormatAndPromtoolAcceptsThem(@TempDir Path dir) throws Exception {
     try (Farcall provider = provider();
         Farcall consumer = Farcall.builder().registry(zk.connectString()).build()) {
-      provider.export(new GreeterImpl("p"));
-      Greeter g = consumer.stub(Greeter.class);
-      Poll.untilTrue(
-          "the consumer knows the provider",
-          () -> !consumer.providers(Greeter.class).isEmpty(),
-          WAIT);
-      for (int i = 0; i < 5; i++) {
-        assertThat(g.greet("x")).isEqualTo("hello x");
-      }
+      greetThrough(provider, consumer, 5);
       HttpResponse<String> res = get(provider, "/metrics");
       assertThat(res.statusCode()).isEqualTo(200);
       assertThat(res.headers().firstValue("content-type"))
@@ -118,6 +129,67 @@ class AdminEndpointTest {
           .hasValueSatisfying(t -> assertThat(t).startsWith("application/openmetrics-text"));
       assertThat(open.body()).endsWith("# EOF\n");
     }
+  }
+
+  @Test
+  void metricsComeAsPrometheusProtobufWhenAskedAndTheRegistrationSaysWhere() throws Exception {
+    try (Farcall provider = provider();
+        Farcall consumer = Farcall.builder().registry(zk.connectString()).build();
+        FarcallOps ops = FarcallOps.connect(zk.connectString(), "/farcall", WAIT)) {
+      greetThrough(provider, consumer, 3);
+      FarcallOps.Provider registered = ops.services().get(Greeter.class.getName()).get(0);
+      assertThat(registered.adminPort()).isEqualTo(provider.adminAddress().getPort());
+
+      HttpResponse<InputStream> res =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://"
+                              + registered.host()
+                              + ":"
+                              + registered.adminPort()
+                              + "/metrics"))
+                  .header("Accept", PROTOBUF)
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(res.statusCode()).isEqualTo(200);
+      assertThat(res.headers().firstValue("content-type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("application/vnd.google.protobuf"));
+      Map<String, Metrics.MetricFamily> families = new HashMap<>();
+      try (InputStream in = res.body()) {
+        Metrics.MetricFamily f;
+        while ((f = Metrics.MetricFamily.parseDelimitedFrom(in)) != null) {
+          families.put(f.getName(), f);
+        }
+      }
+      Metrics.MetricFamily calls =
+          families.getOrDefault("farcall_server_calls_total", families.get("farcall_server_calls"));
+      assertThat(calls).as("server calls in %s", families.keySet()).isNotNull();
+      double ok =
+          calls.getMetricList().stream()
+              .filter(m -> label(m, "status").equals("ok"))
+              .mapToDouble(m -> m.getCounter().getValue())
+              .sum();
+      assertThat(ok).isEqualTo(3.0);
+      Metrics.Histogram h =
+          families.get("farcall_server_duration_seconds").getMetricList().stream()
+              .filter(m -> label(m, "method").startsWith("greet("))
+              .findFirst()
+              .orElseThrow()
+              .getHistogram();
+      assertThat(h.getSampleCount()).isEqualTo(3);
+      assertThat(h.getBucketList()).isNotEmpty();
+      assertThat(h.getBucket(h.getBucketCount() - 1).getCumulativeCount()).isEqualTo(3);
+    }
+  }
+
+  private static String label(Metrics.Metric m, String name) {
+    return m.getLabelList().stream()
+        .filter(l -> l.getName().equals(name))
+        .map(Metrics.LabelPair::getValue)
+        .findFirst()
+        .orElse("");
   }
 
   @Test

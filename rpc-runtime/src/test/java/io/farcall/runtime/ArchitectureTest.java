@@ -84,7 +84,7 @@ class ArchitectureTest {
         .whereLayer("codec")
         .mayOnlyBeAccessedByLayers("face", "invoke", "transport")
         .whereLayer("metrics")
-        .mayOnlyBeAccessedByLayers("face", "invoke", "discovery", "transport")
+        .mayOnlyBeAccessedByLayers("face", "invoke", "discovery", "transport", "admin")
         .whereLayer("admin")
         .mayOnlyBeAccessedByLayers("face")
         .whereLayer("tracing")

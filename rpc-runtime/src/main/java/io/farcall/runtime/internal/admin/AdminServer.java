@@ -2,6 +2,7 @@ package io.farcall.runtime.internal.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.farcall.runtime.internal.metrics.Exposition;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -44,7 +45,8 @@ import org.apache.logging.log4j.Logger;
  * {@code GET}s:
  *
  * <ul>
- *   <li>{@code /metrics}: the Prometheus text format (or OpenMetrics, if the scraper asks for it);
+ *   <li>{@code /metrics}: the Prometheus text format, or the format the scraper's Accept header
+ *       asks for (OpenMetrics, Prometheus protobuf);
  *   <li>{@code /health/live}: 200 while the runtime is open, else 503;
  *   <li>{@code /health/ready}: 200 when it is ready to serve, else 503; both with a JSON body.
  * </ul>
@@ -70,7 +72,7 @@ public final class AdminServer implements AutoCloseable {
 
   /** What the server serves; each is called on the admin thread, per request. */
   public record Content(
-      Supplier<Health> live, Supplier<Health> ready, Function<String, String> scrape) {}
+      Supplier<Health> live, Supplier<Health> ready, Function<String, Exposition> scrape) {}
 
   private final EventLoopGroup group;
   private final Channel channel;
@@ -84,7 +86,8 @@ public final class AdminServer implements AutoCloseable {
    * Listens on {@code host}:{@code port} (0 for any free port).
    *
    * @param content {@code scrape} takes the scraper's Accept header (or null) and returns the
-   *     exposition text; a null {@code scrape} answers {@code /metrics} with 404
+   *     exposition in the format it asks for; a null {@code scrape} answers {@code /metrics} with
+   *     404
    */
   public static AdminServer start(String host, int port, Content content) {
     EventLoopGroup group =
@@ -194,12 +197,8 @@ public final class AdminServer implements AutoCloseable {
             !head);
         return;
       }
-      String accept = req.headers().get(HttpHeaderNames.ACCEPT);
-      String type =
-          accept != null && accept.contains("application/openmetrics-text")
-              ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
-              : "text/plain; version=0.0.4; charset=utf-8";
-      respond(ctx, req, HttpResponseStatus.OK, type, content.scrape().apply(accept), !head);
+      Exposition e = content.scrape().apply(req.headers().get(HttpHeaderNames.ACCEPT));
+      respond(ctx, req, HttpResponseStatus.OK, e.contentType(), e.body(), !head);
     }
 
     private void health(ChannelHandlerContext ctx, HttpRequest req, Health h, boolean head) {
@@ -227,7 +226,16 @@ public final class AdminServer implements AutoCloseable {
         String type,
         String body,
         boolean withBody) {
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      respond(ctx, req, status, type, body.getBytes(StandardCharsets.UTF_8), withBody);
+    }
+
+    private static void respond(
+        ChannelHandlerContext ctx,
+        HttpRequest req,
+        HttpResponseStatus status,
+        String type,
+        byte[] bytes,
+        boolean withBody) {
       FullHttpResponse res =
           new DefaultFullHttpResponse(
               HttpVersion.HTTP_1_1,

@@ -14,11 +14,12 @@ import org.apache.logging.log4j.Logger;
  * so that without them Micrometer need not be on the class path.
  *
  * @param metrics what the runtime's layers report to
- * @param scrape the Prometheus exposition text, given the scraper's Accept header; null when the
- *     admin endpoint has no Prometheus registry to read
+ * @param scrape the Prometheus exposition, given the scraper's Accept header; null when the admin
+ *     endpoint has no Prometheus registry to read
  * @param close closes the registries this runtime made
  */
-public record MeterSetup(RuntimeMetrics metrics, Function<String, String> scrape, Runnable close) {
+public record MeterSetup(
+    RuntimeMetrics metrics, Function<String, Exposition> scrape, Runnable close) {
   private static final Logger log = LogManager.getLogger(MeterSetup.class);
 
   /**
@@ -34,7 +35,7 @@ public record MeterSetup(RuntimeMetrics metrics, Function<String, String> scrape
     if (application != null) {
       targets.add(application);
     }
-    Function<String, String> scrape = null;
+    Function<String, Exposition> scrape = null;
     if (admin) {
       try {
         scrape = application == null ? null : PrometheusScrape.of(application);

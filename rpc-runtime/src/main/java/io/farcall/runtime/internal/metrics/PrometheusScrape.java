@@ -4,6 +4,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.function.Function;
 
 /** The Prometheus side of {@link MeterSetup}: loaded only for the admin endpoint. */
@@ -14,13 +19,27 @@ final class PrometheusScrape {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
-  /** How to scrape {@code registry}, or null if it is not (and holds no) Prometheus registry. */
-  static Function<String, String> of(MeterRegistry registry) {
+  /**
+   * How to scrape {@code registry}, given the scraper's Accept header (or null), in the format it
+   * asks for (Prometheus text unless it asks for OpenMetrics or protobuf, as the Prometheus client
+   * library negotiates it); null if it is not (and holds no) Prometheus registry.
+   */
+  static Function<String, Exposition> of(MeterRegistry registry) {
     PrometheusMeterRegistry p = find(registry);
     if (p == null) {
       return null;
     }
-    return accept -> p.scrape(accept == null ? "text/plain; version=0.0.4" : accept);
+    ExpositionFormats formats = ExpositionFormats.init();
+    return accept -> {
+      ExpositionFormatWriter writer = formats.findWriter(accept);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+      try {
+        p.scrape(out, writer.getContentType());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
+      }
+      return new Exposition(writer.getContentType(), out.toByteArray());
+    };
   }
 
   private static PrometheusMeterRegistry find(MeterRegistry registry) {
