@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The operations command line, the agent jar's {@code Main-Class}: {@code java -jar rpc-agent.jar
- * list | ping SERVICE | zookeeper}. Results go to standard output, errors to standard error, and
- * the exit status says how it went (see {@link #HELP}).
+ * list | ping SERVICE | diff SERVICE | top [SERVICE] | zookeeper}. Results go to standard output,
+ * errors to standard error, and the exit status says how it went (see {@link #HELP}).
  */
 public final class Cli {
   static final int OK = 0;
@@ -26,6 +26,8 @@ public final class Cli {
       usage: java -jar rpc-agent.jar list [--registry CONNECT] [--basepath PATH]
              java -jar rpc-agent.jar ping SERVICE [--registry CONNECT] [--basepath PATH] [--timeout T]
              java -jar rpc-agent.jar diff SERVICE [--registry CONNECT] [--basepath PATH]
+             java -jar rpc-agent.jar top [SERVICE] [--registry CONNECT] [--basepath PATH]
+                                     [--interval T] [--count N]
              java -jar rpc-agent.jar zookeeper [--port PORT] [--stdin]
              java -jar rpc-agent.jar --help""";
 
@@ -44,6 +46,10 @@ public final class Cli {
                         providers have the same
         ping SERVICE    ask every provider of SERVICE whether it serves it, and print each
                         round-trip time; succeeds only if there is a provider and all answer ok
+        top [SERVICE]   a live table of every service (or SERVICE) with each provider's
+                        calls/s, errors/s, p99 and calls in flight over the last interval,
+                        read from the providers' admin endpoints (option adminport);
+                        redrawn every interval on a terminal, until Ctrl-C or --count
         zookeeper       run a development ZooKeeper on 127.0.0.1 in the foreground; it prints
                         one line once it listens and stops on Ctrl-C or SIGTERM
         help            this text
@@ -54,6 +60,8 @@ public final class Cli {
         --basepath PATH     ZooKeeper path the services are registered under (default %s)
         --timeout T         ping: time each provider has to connect and answer, e.g. 500ms,
                             3s (a bare number is milliseconds; default %d ms)
+        --interval T        top: time between tables (default %s; at least 100ms)
+        --count N           top: stop after N tables (default: until stopped)
         --port PORT         zookeeper: port to listen on (default %d)
         --stdin             zookeeper: also stop when standard input ends
         --verbose, -v       log what the libraries do, to standard error
@@ -72,6 +80,7 @@ public final class Cli {
               CliArgs.DEFAULT_REGISTRY,
               CliArgs.DEFAULT_BASE_PATH,
               CliArgs.DEFAULT_TIMEOUT.toMillis(),
+              CliOutput.interval(CliArgs.DEFAULT_INTERVAL),
               CliArgs.DEFAULT_PORT);
 
   private static final String LOG_PREFIX = "org.apache.logging.log4j.simplelog.";
@@ -127,6 +136,7 @@ public final class Cli {
         return switch (args.command()) {
           case PING -> PingCommand.run(ops, args.service(), args.timeout(), out, err);
           case DIFF -> DiffCommand.run(ops, args.service(), out, err);
+          case TOP -> TopCommand.run(ops, args, out, err);
           default -> ListCommand.run(ops, out, err);
         };
       }

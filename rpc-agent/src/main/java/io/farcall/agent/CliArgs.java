@@ -20,18 +20,25 @@ record CliArgs(
     Duration timeout,
     int port,
     boolean stdin,
-    boolean verbose) {
+    boolean verbose,
+    Duration interval,
+    int count) {
 
   static final String DEFAULT_REGISTRY = "127.0.0.1:2181";
   static final String DEFAULT_BASE_PATH = "/farcall";
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
   static final int DEFAULT_PORT = 2181;
+  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+
+  /** {@code --count} for "until stopped". */
+  static final int UNTIL_STOPPED = 0;
 
   /** What to do. */
   enum Command {
     LIST("list"),
     PING("ping"),
     DIFF("diff"),
+    TOP("top"),
     ZOOKEEPER("zookeeper"),
     HELP("help");
 
@@ -54,10 +61,12 @@ record CliArgs(
   /** Options that take a value, and the commands they apply to. */
   private static final Map<String, Set<Command>> VALUED =
       Map.of(
-          "--registry", Set.of(Command.LIST, Command.PING, Command.DIFF),
-          "--basepath", Set.of(Command.LIST, Command.PING, Command.DIFF),
+          "--registry", Set.of(Command.LIST, Command.PING, Command.DIFF, Command.TOP),
+          "--basepath", Set.of(Command.LIST, Command.PING, Command.DIFF, Command.TOP),
           "--timeout", Set.of(Command.PING),
-          "--port", Set.of(Command.ZOOKEEPER));
+          "--port", Set.of(Command.ZOOKEEPER),
+          "--interval", Set.of(Command.TOP),
+          "--count", Set.of(Command.TOP));
 
   /** Flags, and the commands they apply to. */
   private static final Map<String, Set<Command>> FLAGS =
@@ -143,6 +152,9 @@ record CliArgs(
       }
       service = operands.get(0);
       operands = operands.subList(1, operands.size());
+    } else if (command == Command.TOP && !operands.isEmpty()) {
+      service = operands.get(0); // optional: all services without it
+      operands = operands.subList(1, operands.size());
     }
     if (!operands.isEmpty()) {
       throw new UsageException(
@@ -155,6 +167,8 @@ record CliArgs(
     int port = DEFAULT_PORT;
     boolean stdin = false;
     boolean verbose = false;
+    Duration interval = DEFAULT_INTERVAL;
+    int count = UNTIL_STOPPED;
     for (String[] option : options) {
       String name = option[0];
       String value = option[1];
@@ -169,10 +183,13 @@ record CliArgs(
         case "--port" -> port = port(value);
         case "--stdin" -> stdin = true;
         case "--verbose" -> verbose = true;
+        case "--interval" -> interval = interval(value);
+        case "--count" -> count = count(value);
         default -> throw new IllegalStateException(name);
       }
     }
-    return new CliArgs(command, service, registry, basePath, timeout, port, stdin, verbose);
+    return new CliArgs(
+        command, service, registry, basePath, timeout, port, stdin, verbose, interval, count);
   }
 
   private static CliArgs help() {
@@ -184,7 +201,9 @@ record CliArgs(
         DEFAULT_TIMEOUT,
         DEFAULT_PORT,
         false,
-        false);
+        false,
+        DEFAULT_INTERVAL,
+        UNTIL_STOPPED);
   }
 
   private static String registry(String value) throws UsageException {
@@ -221,6 +240,29 @@ record CliArgs(
               + "' is not a positive duration like 500ms, 3s or 1m (a bare number is ms)");
     }
     return d;
+  }
+
+  /** A refresh interval: a duration of at least 100 ms (faster only measures the scrapes). */
+  private static Duration interval(String value) throws UsageException {
+    Duration d = duration("--interval", value);
+    if (d.compareTo(Duration.ofMillis(100)) < 0) {
+      throw new UsageException(
+          "option --interval: '" + value + "' is shorter than the shortest interval, 100ms");
+    }
+    return d;
+  }
+
+  private static int count(String value) throws UsageException {
+    try {
+      int count = Integer.parseInt(value.trim());
+      if (count >= 1) {
+        return count;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException(
+        "option --count: '" + value + "' is not a number of tables, 1 or more");
   }
 
   private static int port(String value) throws UsageException {

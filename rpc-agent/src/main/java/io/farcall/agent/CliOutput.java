@@ -218,6 +218,12 @@ final class CliOutput {
     return String.format(Locale.ROOT, "%.2f ms", d.toNanos() / 1e6);
   }
 
+  /** An interval as the options take it: {@code 1s}, {@code 1500ms}. */
+  static String interval(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
+
   static String since(Instant registeredAt) {
     return registeredAt == null ? pad("(unknown)", 23) : UTC.format(registeredAt);
   }

@@ -96,4 +96,31 @@ class CliArgsTest {
         .hasMessageStartingWith(message)
         .hasMessageNotContaining("\n");
   }
+
+  @Test
+  void topTakesAnOptionalServiceAnIntervalAndACount() throws Exception {
+    CliArgs all = CliArgs.parse("top", "--registry", "zk1:2181");
+    CliArgs one = CliArgs.parse("top", "acme.Inventory", "--interval", "2s", "--count=3");
+
+    assertThat(all.command()).isEqualTo(Command.TOP);
+    assertThat(all.service()).isNull();
+    assertThat(all.interval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(all.count()).isEqualTo(CliArgs.UNTIL_STOPPED);
+    assertThat(one.service()).isEqualTo("acme.Inventory");
+    assertThat(one.interval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(one.count()).isEqualTo(3);
+  }
+
+  @Test
+  void topRefusesATooShortIntervalAndACountBelowOne() {
+    assertThatThrownBy(() -> CliArgs.parse("top", "--interval", "10ms"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("option --interval: '10ms' is shorter than the shortest interval, 100ms");
+    assertThatThrownBy(() -> CliArgs.parse("top", "--count", "0"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("option --count: '0' is not a number of tables, 1 or more");
+    assertThatThrownBy(() -> CliArgs.parse("list", "--count", "2"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("option --count does not apply to list");
+  }
 }

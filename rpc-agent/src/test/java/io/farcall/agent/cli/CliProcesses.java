@@ -31,6 +31,18 @@ final class CliProcesses {
     return jar;
   }
 
+  /** The test classes' directory, for child JVMs that run test code. */
+  static String testClasses() {
+    String dir = System.getProperty("farcall.testClasses");
+    assertThat(dir).as("system property farcall.testClasses (set by failsafe)").isNotBlank();
+    return dir;
+  }
+
+  /** Where {@code f} serves, as the CLI prints it. */
+  static String address(io.farcall.runtime.Farcall f) {
+    return "127.0.0.1:" + f.localAddress().getPort();
+  }
+
   static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }

@@ -1,6 +1,8 @@
 package io.farcall.agent.cli;
 
+import static io.farcall.agent.cli.CliProcesses.address;
 import static io.farcall.agent.cli.CliProcesses.cli;
+import static io.farcall.agent.cli.CliProcesses.testClasses;
 import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -212,15 +214,5 @@ class ListAndPingCliIT {
         .contains("list", "ping SERVICE", "zookeeper")
         .contains("--registry", "--basepath", "--timeout", "--port", "--stdin", "--help");
     assertThat(r.err()).isEmpty();
-  }
-
-  private static String address(Farcall f) {
-    return "127.0.0.1:" + f.localAddress().getPort();
-  }
-
-  private static String testClasses() {
-    String dir = System.getProperty("farcall.testClasses");
-    assertThat(dir).as("system property farcall.testClasses (set by failsafe)").isNotBlank();
-    return dir;
   }
 }
