@@ -59,7 +59,7 @@ public final class FarcallAgent {
         alreadyRunning();
         return;
       }
-      AgentLink.install(AgentRuntime::farcall);
+      AgentLink.install(AgentRuntime::farcall, ApplicationAccessLog::sinkFor);
       inst.addTransformer(new PrefilterTransformer(), false);
     } catch (RuntimeException | LinkageError e) {
       System.err.println("farcall: agent not installed, the application runs without it: " + e);

@@ -3,6 +3,7 @@ package io.farcall.runtime;
 import com.google.common.base.Suppliers;
 import io.farcall.ClientInterceptor;
 import io.farcall.ServerInterceptor;
+import io.farcall.runtime.internal.AgentLink;
 import io.farcall.runtime.internal.access.AccessLog;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
@@ -42,8 +43,6 @@ final class Interceptors {
    */
   private final Supplier<Object> tracing;
 
-  private final AccessLog accessLog = new AccessLog();
-
   Interceptors(FarcallSettings settings, Supplier<Object> tracing) {
     this.settings = settings;
     this.tracing = Suppliers.memoize(tracing::get);
@@ -67,7 +66,7 @@ final class Interceptors {
       add(traced, client, server);
     }
     if (settings.accessLog()) {
-      add(accessLog, client, server);
+      add(new AccessLog(AgentLink.accessSink(loader)), client, server);
     }
     client.addAll(settings.clientInterceptors());
     server.addAll(settings.serverInterceptors());

@@ -1,6 +1,8 @@
 package io.farcall.runtime.internal;
 
 import io.farcall.runtime.Farcall;
+import io.farcall.runtime.internal.access.AccessSink;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -9,6 +11,7 @@ import java.util.function.Supplier;
  */
 public final class AgentLink {
   private static volatile Supplier<Farcall> runtime;
+  private static volatile Function<ClassLoader, AccessSink> accessSinks;
 
   private AgentLink() {}
 
@@ -17,8 +20,20 @@ public final class AgentLink {
     return runtime;
   }
 
-  /** Called once by the agent, at start-up. */
-  public static void install(Supplier<Farcall> agentRuntime) {
+  /**
+   * Called once by the agent, at start-up.
+   *
+   * @param agentAccessSinks where the access lines of the services of a class loader go
+   */
+  public static void install(
+      Supplier<Farcall> agentRuntime, Function<ClassLoader, AccessSink> agentAccessSinks) {
+    accessSinks = agentAccessSinks;
     runtime = agentRuntime;
+  }
+
+  /** Where the access lines of services of {@code loader} go. */
+  public static AccessSink accessSink(ClassLoader loader) {
+    Function<ClassLoader, AccessSink> sinks = accessSinks;
+    return sinks == null ? AccessSink.log4j() : sinks.apply(loader);
   }
 }

@@ -4,8 +4,6 @@ import io.farcall.ClientInterceptor;
 import io.farcall.Metadata;
 import io.farcall.RemoteCall;
 import io.farcall.ServerInterceptor;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
  * Logs one line per call once it ended, on the side it runs on, at INFO to the logger {@value
@@ -13,13 +11,18 @@ import org.apache.logging.log4j.Logger;
  * duration_us=412 trace_id=4bf92f3577b34da6a3ce929d0e0e4736}. The trace id is that of the call's
  * {@code traceparent}, or {@code -}. Where the lines go, and whether on the calling thread, is the
  * Log4j configuration's to say: an {@code AsyncLogger} for {@value #LOGGER} hands each line to
- * Log4j's background thread, and a call never waits for the disk.
+ * Log4j's background thread, and a call never waits for the disk. See {@link AccessSink} for which
+ * Log4j that is.
  */
 public final class AccessLog implements ClientInterceptor, ServerInterceptor {
   /** The logger's name, for the Log4j configuration. */
   public static final String LOGGER = "farcall.access";
 
-  private static final Logger log = LogManager.getLogger(LOGGER);
+  private final AccessSink sink;
+
+  public AccessLog(AccessSink sink) {
+    this.sink = sink;
+  }
 
   @Override
   public Object intercept(RemoteCall call, ClientInterceptor.Chain chain) throws Throwable {
@@ -33,19 +36,23 @@ public final class AccessLog implements ClientInterceptor, ServerInterceptor {
 
   @Override
   public void onEnd(RemoteCall call) {
-    if (!log.isInfoEnabled()) {
+    if (!sink.enabled()) {
       return;
     }
     String peer = call.peer();
-    log.info(
-        "{} {} {} peer={} status={} duration_us={} trace_id={}",
-        call.isServerSide() ? "server" : "client",
-        call.service(),
-        call.methodKey(),
-        peer == null ? "-" : peer,
-        call.status(),
-        call.elapsedNanos() / 1000,
-        traceId(call.metadata()));
+    sink.log(
+        (call.isServerSide() ? "server " : "client ")
+            + call.service()
+            + ' '
+            + call.methodKey()
+            + " peer="
+            + (peer == null ? "-" : peer)
+            + " status="
+            + call.status()
+            + " duration_us="
+            + call.elapsedNanos() / 1000
+            + " trace_id="
+            + traceId(call.metadata()));
   }
 
   /** The trace id of a W3C {@code traceparent} ({@code 00-<32 hex>-<16 hex>-<2 hex>}), or "-". */

@@ -1,7 +1,10 @@
 package io.farcall.spring.it;
 
+import acme.ledger.Ledger;
 import io.farcall.agent.testing.Jvm;
 import io.farcall.agent.testing.JvmProcesses;
+import io.farcall.runtime.testing.Poll;
+import io.farcall.test.FarcallExtension;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,6 +109,21 @@ enum LedgerApps {
         .start(jvms);
   }
 
+  /**
+   * Starts a provider with the agent and more agent options than the registry ({@code
+   * accesslog=true}, say); only for a jar without the starter.
+   */
+  Jvm providerWithAgentOptions(JvmProcesses jvms, String registry, String name, String options)
+      throws IOException {
+    if (starter) {
+      throw new IllegalStateException(this + " runs without the agent");
+    }
+    return Jvm.builder(name + "-" + name().toLowerCase())
+        .agentOptions("registry=" + registry + "," + options)
+        .jar(jar(), "--spring.profiles.active=provider", "--ledger.name=" + name)
+        .start(jvms);
+  }
+
   private Jvm start(JvmProcesses jvms, String registry, String name, String... args)
       throws IOException {
     Jvm.Builder b = Jvm.builder(name + "-" + name().toLowerCase());
@@ -138,6 +156,15 @@ enum LedgerApps {
       throw new IllegalStateException("no port in the line");
     }
     return Integer.parseInt(m.group(1));
+  }
+
+  /** A stub of the ledger, once {@code farcall}'s consumer knows a provider of it. */
+  static Ledger stubOnceRegistered(FarcallExtension farcall) {
+    Poll.untilTrue(
+        "the provider is registered",
+        () -> !farcall.consumer().providers(Ledger.class).isEmpty(),
+        START);
+    return farcall.stub(Ledger.class);
   }
 
   /** Waits until the application says it is ready; returns the JVM's uptime then, in ms. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import acme.ledger.Ledger;
 import io.farcall.agent.testing.Jvm;
 import io.farcall.agent.testing.JvmProcesses;
-import io.farcall.runtime.testing.Poll;
 import io.farcall.test.FarcallExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.Timeout;
@@ -31,11 +30,7 @@ class SpringAdviceIT {
       throws Exception {
     Jvm provider = app.provider(jvms, farcall.registry(), "advised", Duration.ZERO);
     LedgerApps.awaitReady(provider);
-    Ledger ledger = farcall.stub(Ledger.class);
-    Poll.untilTrue(
-        "the provider is registered",
-        () -> !farcall.consumer().providers(Ledger.class).isEmpty(),
-        LedgerApps.START);
+    Ledger ledger = LedgerApps.stubOnceRegistered(farcall);
     Ledger.Stats before = ledger.stats();
 
     int calls = 20;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import acme.ledger.Ledger;
 import io.farcall.agent.testing.Jvm;
 import io.farcall.agent.testing.JvmProcesses;
-import io.farcall.runtime.testing.Poll;
 import io.farcall.test.FarcallExtension;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -102,9 +101,6 @@ class SpringLifecycleIT {
   }
 
   private static void awaitRegistered() {
-    Poll.untilTrue(
-        "the provider is registered",
-        () -> !farcall.consumer().providers(Ledger.class).isEmpty(),
-        LedgerApps.START);
+    LedgerApps.stubOnceRegistered(farcall);
   }
 }
