@@ -1,22 +1,24 @@
 package io.farcall.agent.it;
 
+import static io.farcall.agent.testing.OtlpSpans.CLIENT;
+import static io.farcall.agent.testing.OtlpSpans.INTERNAL;
+import static io.farcall.agent.testing.OtlpSpans.SERVER;
+import static io.farcall.agent.testing.OtlpSpans.assertChild;
+import static io.farcall.agent.testing.OtlpSpans.only;
+import static io.farcall.agent.testing.OtlpSpans.traced;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.farcall.agent.testing.Jvm;
 import io.farcall.agent.testing.JvmProcesses;
+import io.farcall.agent.testing.OtlpSpans;
+import io.farcall.agent.testing.OtlpSpans.Span;
 import io.farcall.runtime.testing.Poll;
 import io.farcall.runtime.testing.ZooKeeperExtension;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,12 +40,7 @@ class OpenTelemetryAgentIT {
   @RegisterExtension final JvmProcesses jvms = new JvmProcesses();
   @TempDir Path dir;
 
-  private static final Path OTEL_AGENT = Path.of(System.getProperty("farcall.otelAgent"));
   private static final Duration WAIT = Duration.ofSeconds(90);
-  private static final String EXPORTED = "OtlpJsonLoggingSpanExporter - ";
-  private static final int CLIENT = 3;
-  private static final int SERVER = 2;
-  private static final int INTERNAL = 1;
 
   /** On each JDK, the consumer's OpenTelemetry agent first on one, Farcall's first on the other. */
   static Stream<Arguments> setups() {
@@ -54,16 +51,6 @@ class OpenTelemetryAgentIT {
     }
     return setups.stream();
   }
-
-  /** One exported span: what the assertions read of it. */
-  record ExportedSpan(
-      String traceId,
-      String spanId,
-      String parentSpanId,
-      String name,
-      int kind,
-      Map<String, String> attributes,
-      int statusCode) {}
 
   @ParameterizedTest(name = "on {0}, OpenTelemetry agent first on the consumer: {1}")
   @MethodSource("setups")
@@ -89,17 +76,17 @@ class OpenTelemetryAgentIT {
 
     assertThat(consumer.awaitExit(WAIT)).as(consumer.output()).isZero();
     assertThat(consumer.lines()).contains("broken=the shelf fell over", "DONE");
-    List<ExportedSpan> consumerSpans = spans(consumer); // flushed as the JVM exited
-    List<ExportedSpan> providerSpans =
-        Poll.until(() -> spans(provider), s -> s.size() >= 4, Duration.ofSeconds(30));
+    List<Span> consumerSpans = OtlpSpans.of(consumer); // flushed as the JVM exited
+    List<Span> providerSpans =
+        Poll.until(() -> OtlpSpans.of(provider), s -> s.size() >= 4, Duration.ofSeconds(30));
 
-    ExportedSpan handle = only(consumerSpans, INTERNAL, "Storefront.handle");
-    ExportedSpan checkClient = only(consumerSpans, CLIENT, "acme.otel.Stock/check");
-    ExportedSpan brokenClient = only(consumerSpans, CLIENT, "acme.otel.Stock/broken");
-    ExportedSpan checkServer = only(providerSpans, SERVER, "acme.otel.Stock/check");
-    ExportedSpan pricesClient = only(providerSpans, CLIENT, "acme.otel.Prices/metadata");
-    ExportedSpan pricesServer = only(providerSpans, SERVER, "acme.otel.Prices/metadata");
-    ExportedSpan brokenServer = only(providerSpans, SERVER, "acme.otel.Stock/broken");
+    Span handle = only(consumerSpans, INTERNAL, "Storefront.handle");
+    Span checkClient = only(consumerSpans, CLIENT, "acme.otel.Stock/check");
+    Span brokenClient = only(consumerSpans, CLIENT, "acme.otel.Stock/broken");
+    Span checkServer = only(providerSpans, SERVER, "acme.otel.Stock/check");
+    Span pricesClient = only(providerSpans, CLIENT, "acme.otel.Prices/metadata");
+    Span pricesServer = only(providerSpans, SERVER, "acme.otel.Prices/metadata");
+    Span brokenServer = only(providerSpans, SERVER, "acme.otel.Stock/broken");
     assertChild(checkClient, handle);
     assertChild(brokenClient, handle);
     assertChild(checkServer, checkClient);
@@ -121,7 +108,7 @@ class OpenTelemetryAgentIT {
                     ".*client acme\\.otel\\.Stock check\\(java\\.lang\\.String\\)"
                         + " peer=127\\.0\\.0\\.1:\\d+ status=OK duration_us=\\d+ trace_id="
                         + checkClient.traceId()));
-    for (ExportedSpan s : List.of(checkClient, checkServer, pricesClient, pricesServer)) {
+    for (Span s : List.of(checkClient, checkServer, pricesClient, pricesServer)) {
       assertThat(s.attributes())
           .as(s.name())
           .containsEntry("rpc.system", "farcall")
@@ -135,7 +122,7 @@ class OpenTelemetryAgentIT {
     assertThat(pricesServer.attributes())
         .containsEntry("rpc.service", "acme.otel.Prices")
         .containsEntry("rpc.method", "metadata");
-    for (ExportedSpan s : List.of(brokenClient, brokenServer)) {
+    for (Span s : List.of(brokenClient, brokenServer)) {
       assertThat(s.attributes())
           .as(s.name())
           .containsEntry("error.type", "java.lang.IllegalStateException");
@@ -173,65 +160,5 @@ class OpenTelemetryAgentIT {
           .as("OpenTelemetry classes loaded, in %s", log)
           .noneMatch(l -> l.contains("opentelemetry") || l.contains("internal.tracing.Otel"));
     }
-  }
-
-  /** With the OpenTelemetry agent, before or after Farcall's, exporting spans to its output. */
-  private static Jvm.Builder traced(Jvm.Builder b, String service, boolean otelFirst) {
-    return b.otherAgent(OTEL_AGENT, otelFirst)
-        .jvmArg("-Dotel.service.name=" + service)
-        .jvmArg("-Dotel.traces.exporter=logging-otlp")
-        .jvmArg("-Dotel.metrics.exporter=none")
-        .jvmArg("-Dotel.logs.exporter=none")
-        .jvmArg("-Dotel.bsp.schedule.delay=100");
-  }
-
-  private static List<ExportedSpan> spans(Jvm jvm) {
-    ObjectMapper json = new ObjectMapper();
-    List<ExportedSpan> spans = new ArrayList<>();
-    for (String line : jvm.lines()) {
-      int at = line.indexOf(EXPORTED);
-      if (at < 0) {
-        continue;
-      }
-      JsonNode batch;
-      try {
-        batch = json.readTree(line.substring(at + EXPORTED.length()));
-      } catch (IOException e) {
-        throw new UncheckedIOException("not OTLP JSON: " + line, e);
-      }
-      for (JsonNode scope : batch.path("scopeSpans")) {
-        for (JsonNode s : scope.path("spans")) {
-          Map<String, String> attributes = new HashMap<>();
-          for (JsonNode a : s.path("attributes")) {
-            JsonNode value = a.path("value");
-            attributes.put(a.path("key").asText(), value.elements().next().asText());
-          }
-          spans.add(
-              new ExportedSpan(
-                  s.path("traceId").asText(),
-                  s.path("spanId").asText(),
-                  s.path("parentSpanId").asText(""),
-                  s.path("name").asText(),
-                  s.path("kind").asInt(),
-                  attributes,
-                  s.path("status").path("code").asInt(0)));
-        }
-      }
-    }
-    return spans;
-  }
-
-  private static ExportedSpan only(List<ExportedSpan> spans, int kind, String name) {
-    List<ExportedSpan> found =
-        spans.stream().filter(s -> s.kind() == kind && s.name().equals(name)).toList();
-    assertThat(found).as("spans of kind %d named %s among %s", kind, name, spans).hasSize(1);
-    return found.get(0);
-  }
-
-  private static void assertChild(ExportedSpan child, ExportedSpan parent) {
-    assertThat(child.traceId()).as("%s's trace", child.name()).isEqualTo(parent.traceId());
-    assertThat(child.parentSpanId())
-        .as("%s's parent is %s", child.name(), parent.name())
-        .isEqualTo(parent.spanId());
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +23,9 @@ enum LedgerApps {
   BOOT4("farcall.boot4App", false),
   BOOT3_STARTER("farcall.boot3StarterApp", true),
   BOOT4_STARTER("farcall.boot4StarterApp", true);
+
+  /** The jars without the starter have a web server, which only the web profile runs. */
+  private static final String NO_WEB = "--spring.main.web-application-type=none";
 
   /** How long a Spring application may take to start on a loaded two-core machine. */
   static final Duration START = Duration.ofSeconds(90);
@@ -88,6 +92,8 @@ enum LedgerApps {
         new ArrayList<>(List.of("--spring.profiles.active=provider", "--ledger.name=" + name));
     if (starter) {
       args.addAll(List.of("--farcall.enabled=false", "--server.port=0"));
+    } else {
+      args.add(NO_WEB);
     }
     return Jvm.builder(name + "-" + name().toLowerCase())
         .withoutAgent()
@@ -115,12 +121,23 @@ enum LedgerApps {
    */
   Jvm providerWithAgentOptions(JvmProcesses jvms, String registry, String name, String options)
       throws IOException {
+    return providerWithAgentOptions(jvms, registry, name, options, b -> b);
+  }
+
+  /** As above, with {@code jvm} adding to the launch: another agent, for one. */
+  Jvm providerWithAgentOptions(
+      JvmProcesses jvms,
+      String registry,
+      String name,
+      String options,
+      UnaryOperator<Jvm.Builder> jvm)
+      throws IOException {
     if (starter) {
       throw new IllegalStateException(this + " runs without the agent");
     }
-    return Jvm.builder(name + "-" + name().toLowerCase())
+    return jvm.apply(Jvm.builder(name + "-" + name().toLowerCase()))
         .agentOptions("registry=" + registry + "," + options)
-        .jar(jar(), "--spring.profiles.active=provider", "--ledger.name=" + name)
+        .jar(jar(), "--spring.profiles.active=provider", "--ledger.name=" + name, NO_WEB)
         .start(jvms);
   }
 
@@ -130,9 +147,27 @@ enum LedgerApps {
     if (starter) {
       b.withoutAgent().jar(jar(), starterArgs(registry, args));
     } else {
-      b.agentOptions("registry=" + registry).jar(jar(), args);
+      List<String> all = new ArrayList<>(List.of(args));
+      all.add(NO_WEB);
+      b.agentOptions("registry=" + registry).jar(jar(), all.toArray(String[]::new));
     }
     return b.start(jvms);
+  }
+
+  /**
+   * Starts the web profile with the agent (a jar without the starter): {@code GET /square?x=N} on a
+   * free port (see {@link #httpPort}) calls the ledger remotely. {@code jvm} adds to the launch,
+   * another agent for one.
+   */
+  Jvm webConsumer(JvmProcesses jvms, String registry, String name, UnaryOperator<Jvm.Builder> jvm)
+      throws IOException {
+    if (starter) {
+      throw new IllegalStateException(this + " runs without the agent");
+    }
+    return jvm.apply(Jvm.builder(name + "-" + name().toLowerCase()))
+        .agentOptions("registry=" + registry)
+        .jar(jar(), "--spring.profiles.active=web", "--server.port=0", "--server.address=127.0.0.1")
+        .start(jvms);
   }
 
   /** A starter jar's arguments: the registry as a Spring property, and health over HTTP. */
