@@ -76,7 +76,7 @@ class ArchitectureTest {
         .whereLayer("proxy")
         .mayOnlyBeAccessedByLayers("face")
         .whereLayer("invoke")
-        .mayOnlyBeAccessedByLayers("face", "proxy")
+        .mayOnlyBeAccessedByLayers("face", "proxy", "tracing")
         .whereLayer("discovery")
         .mayOnlyBeAccessedByLayers("face", "invoke")
         .whereLayer("transport")

@@ -11,6 +11,7 @@ import io.farcall.Metadata;
 import io.farcall.NoProviderException;
 import io.farcall.RemoteCall;
 import io.farcall.ServerInterceptor;
+import io.farcall.runtime.internal.invoke.Dormant;
 import io.farcall.runtime.testing.CountingInterceptor;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.Poll;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -90,6 +92,69 @@ class InterceptorsTest {
               + " "
               + call.value());
     }
+  }
+
+  /** A {@link Recorder} that is {@link Dormant} until woken, as tracing is without an SDK. */
+  private record Sleeper(Recorder recorder, AtomicBoolean awake)
+      implements ClientInterceptor, ServerInterceptor, Dormant {
+    @Override
+    public boolean dormant() {
+      return !awake.get();
+    }
+
+    @Override
+    public Object intercept(RemoteCall call, ClientInterceptor.Chain chain) throws Throwable {
+      return recorder.intercept(call, chain);
+    }
+
+    @Override
+    public Object intercept(RemoteCall call, ServerInterceptor.Chain chain) throws Throwable {
+      return recorder.intercept(call, chain);
+    }
+  }
+
+  @Test
+  void interceptorsThatAreAllDormantAreSkippedUntilOneWakes() {
+    List<String> log = new CopyOnWriteArrayList<>();
+    AtomicBoolean awake = new AtomicBoolean();
+    probeServedThrough(new Sleeper(new Recorder("s", log), awake));
+    Probe stub =
+        runtime(Farcall.builder().intercept(new Sleeper(new Recorder("c", log), awake)))
+            .stub(Probe.class);
+    ready(stub, () -> stub.metadata("warm-up"));
+
+    assertThat(stub.metadata("k")).isEqualTo("-");
+    assertThat(log).as("dormant: both sides take the plain path").isEmpty();
+
+    awake.set(true);
+    assertThat(stub.metadata("k")).isEqualTo("-");
+    assertThat(Poll.until(log::size, n -> n >= 2, Duration.ofSeconds(5)))
+        .as("awake: the next call goes through it on both sides")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void aDormantInterceptorAmongOthersStillRuns() {
+    List<String> log = new CopyOnWriteArrayList<>();
+    AtomicBoolean awake = new AtomicBoolean();
+    Probe stub =
+        runtime(
+                Farcall.builder()
+                    .intercept(new Sleeper(new Recorder("c1", log), awake))
+                    .intercept(new Recorder("c2", log)))
+            .stub(Probe.class);
+    probeServedThrough();
+    ready(stub, () -> stub.metadata("warm-up"));
+    log.clear();
+
+    assertThat(stub.metadata("k")).isEqualTo("-");
+
+    String service = Probe.class.getName();
+    assertThat(log.stream().filter(l -> !l.contains(" end ")))
+        .as("the chain runs whole; a dormant interceptor only proceeds, itself")
+        .containsExactly(
+            "c1 client " + service + ".metadata(java.lang.String)",
+            "c2 client " + service + ".metadata(java.lang.String)");
   }
 
   @Test

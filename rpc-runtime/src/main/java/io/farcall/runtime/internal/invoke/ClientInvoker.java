@@ -64,6 +64,9 @@ public final class ClientInvoker {
   /** Whether any of them overrides {@code onEnd}: else asynchronous calls need no end hook. */
   final boolean interceptorsObserveEnd;
 
+  /** The interceptors, if each may be dormant: then calls skip them while all are. */
+  private final Dormant[] dormant;
+
   /**
    * @param interceptors the service's client interceptors, outermost first
    */
@@ -74,6 +77,7 @@ public final class ClientInvoker {
       List<ClientInterceptor> interceptors) {
     this.interceptors = CallSteps.chain(interceptors, new ClientInterceptor[0]);
     this.interceptorsObserveEnd = CallSteps.observeEnd(interceptors);
+    this.dormant = Dormant.all(this.interceptors);
     this.service = service;
     this.directory = directory;
     this.transport = r.transport;
@@ -203,9 +207,9 @@ public final class ClientInvoker {
     }
     Metadata metadata = CallContext.inherited(served);
     ClientCall call =
-        interceptors.length == 0
-            ? new ClientCall(this, method, args, deadline, metadata)
-            : new InterceptedClientCall(this, method, args, deadline, metadata);
+        Dormant.intercepts(interceptors, dormant)
+            ? new InterceptedClientCall(this, method, args, deadline, metadata)
+            : new ClientCall(this, method, args, deadline, metadata);
     return call.run();
   }
 }

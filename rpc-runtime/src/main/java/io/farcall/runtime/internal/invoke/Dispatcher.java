@@ -190,9 +190,9 @@ final class Dispatcher implements RequestHandler {
       return;
     }
     ServerCall call =
-        method.interceptors().length == 0
-            ? new ServerCall(conn, request, method, deadline, metadata)
-            : new InterceptedServerCall(conn, request, method, deadline, metadata);
+        method.intercepted()
+            ? new InterceptedServerCall(conn, request, method, deadline, metadata)
+            : new ServerCall(conn, request, method, deadline, metadata);
     if (method.nonBlocking()) {
       call.run(); // here, on the I/O thread: no hand-off to the executor and back
       return;

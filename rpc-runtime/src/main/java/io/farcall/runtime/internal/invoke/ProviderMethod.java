@@ -20,6 +20,7 @@ final class ProviderMethod {
   private final ExportedService service;
   private final ServerInterceptor[] interceptors;
   private final boolean interceptorsObserveEnd;
+  private final Dormant[] dormant;
   private final Dispatcher owner;
   private final CallMetrics metrics;
 
@@ -37,6 +38,7 @@ final class ProviderMethod {
     this.service = service;
     this.interceptors = interceptors;
     this.interceptorsObserveEnd = interceptorsObserveEnd;
+    this.dormant = Dormant.all(interceptors);
     this.descriptor = descriptor;
     this.metrics =
         owner.metrics.server(service.name(), descriptor.key(), descriptor.exceptionTypes());
@@ -64,6 +66,11 @@ final class ProviderMethod {
 
   ServerInterceptor[] interceptors() {
     return interceptors;
+  }
+
+  /** Whether a call now goes through the interceptors: there are some, and not all are dormant. */
+  boolean intercepted() {
+    return Dormant.intercepts(interceptors, dormant);
   }
 
   /** Whether one of the interceptors overrides {@code onEnd}. */

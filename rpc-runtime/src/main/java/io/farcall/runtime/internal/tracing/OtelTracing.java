@@ -4,6 +4,7 @@ import io.farcall.ClientInterceptor;
 import io.farcall.Metadata;
 import io.farcall.RemoteCall;
 import io.farcall.ServerInterceptor;
+import io.farcall.runtime.internal.invoke.Dormant;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
@@ -32,9 +33,11 @@ import java.util.function.Supplier;
  * the metadata, current while the method runs, so that the calls it makes are its children. Both
  * carry {@code rpc.system=farcall}, {@code rpc.service}, {@code rpc.method}, the server's address
  * and port, and {@code error.type} (the exception's class) when the call failed. It is the
- * outermost interceptor on both sides, so the spans cover the application's interceptors too.
+ * outermost interceptor on both sides, so the spans cover the application's interceptors too. While
+ * the OpenTelemetry is the no-op one (the API is on the class path, but nobody set an SDK) it is
+ * {@link Dormant}: a service with no other interceptor takes the plain call path.
  */
-final class OtelTracing implements ClientInterceptor, ServerInterceptor {
+final class OtelTracing implements ClientInterceptor, ServerInterceptor, Dormant {
   private static final String SCOPE = "io.farcall";
   private static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
   private static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
@@ -83,6 +86,11 @@ final class OtelTracing implements ClientInterceptor, ServerInterceptor {
     this.given = (OpenTelemetry) openTelemetry;
     this.javaagent = javaagent;
     this.localAddress = localAddress;
+  }
+
+  @Override
+  public boolean dormant() {
+    return source().off();
   }
 
   @Override
