@@ -19,6 +19,7 @@ import io.farcall.runtime.internal.metrics.MeterSetup;
 import io.farcall.runtime.internal.metrics.RuntimeMetrics;
 import io.farcall.runtime.internal.proxy.StubFactory;
 import io.farcall.runtime.internal.tracing.TracingSetup;
+import io.farcall.runtime.internal.transport.Tls;
 import io.farcall.runtime.internal.transport.TransportConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -69,6 +70,10 @@ public final class Farcall implements AutoCloseable {
   private final ClientResources clientResources;
   private final Map<Class<?>, Object> stubs = new ConcurrentHashMap<>();
   private final Interceptors interceptors;
+
+  /** The TLS of this runtime's connections, or null for plaintext only. */
+  private final Tls tls;
+
   private final RuntimeMetrics metrics;
 
   /** Closes the meter registry this runtime made (the admin endpoint's), if any. */
@@ -127,6 +132,7 @@ public final class Farcall implements AutoCloseable {
                 settings.tracing()
                     ? TracingSetup.interceptor(settings.openTelemetry(), this::localAddress)
                     : null);
+    this.tls = Tls.start(settings.tls()); // first: a bad file stops start-up before anything runs
     this.codec = new BodyCodec(settings.allowedTypes());
     codec.hashCollisionLimit(settings.maxHashCollisions());
     this.registry =
@@ -143,6 +149,15 @@ public final class Farcall implements AutoCloseable {
               settings.ioThreads(),
               new DefaultThreadFactory("farcall-io", true),
               NioIoHandler.newFactory());
+      if (tls != null) {
+        ioGroup
+            .next()
+            .scheduleWithFixedDelay(
+                tls::reloadIfChanged,
+                Tls.CHECK_INTERVAL_NANOS,
+                Tls.CHECK_INTERVAL_NANOS,
+                TimeUnit.NANOSECONDS);
+      }
       this.clientResources =
           ClientResources.start(
               ioGroup,
@@ -208,7 +223,8 @@ public final class Farcall implements AutoCloseable {
         settings.maxFrameSize(),
         settings.connectTimeout(),
         settings.heartbeatInterval(),
-        settings.connectionLimits());
+        settings.connectionLimits(),
+        tls);
   }
 
   /**
@@ -322,6 +338,14 @@ public final class Farcall implements AutoCloseable {
       metadata.put(CONTRACT_TEXT_KEY, contract.text());
       if (admin != null) {
         metadata.put(ADMIN_PORT_KEY, Integer.toString(admin.address().getPort()));
+      }
+      if (tls != null) {
+        metadata.put(
+            Endpoint.TLS_KEY,
+            (tls.mode() == Tls.Mode.ON
+                    ? Endpoint.TlsSupport.REQUIRED
+                    : Endpoint.TlsSupport.OPTIONAL)
+                .text());
       }
       registrations.put(
           s.name(),

@@ -8,11 +8,13 @@ import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.discovery.ConnectString;
 import io.farcall.runtime.internal.discovery.RegistryConfig;
 import io.farcall.runtime.internal.transport.ConnectionLimits;
+import io.farcall.runtime.internal.transport.Tls;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -73,6 +75,33 @@ public final class FarcallSettings {
   private final boolean accessLog;
   private final int adminPort;
   private final boolean jmx;
+  private final Tls.Config tls;
+
+  /** How a runtime speaks TLS with its peers (see the README's "Security"). */
+  public enum TlsMode {
+    /** Plaintext only (the default). */
+    OFF,
+    /**
+     * TLS only: a provider accepts no plaintext connection, and a consumer calls no provider whose
+     * registration does not say it speaks TLS.
+     */
+    ON,
+    /**
+     * Both, while a fleet moves to TLS: a provider accepts TLS and plaintext on its one port; a
+     * consumer speaks TLS to providers that say they do, and plaintext to the others.
+     */
+    PERMISSIVE
+  }
+
+  /** What a provider asks of its consumers' certificates. */
+  public enum ClientAuth {
+    /** Nothing: consumers need no certificate. */
+    NONE,
+    /** A consumer's certificate is verified if it shows one. */
+    OPTIONAL,
+    /** Every consumer shows a certificate a trusted authority signed: mutual TLS. */
+    REQUIRE
+  }
 
   private FarcallSettings(Builder b) {
     this.registry = b.registry;
@@ -106,6 +135,23 @@ public final class FarcallSettings {
     this.accessLog = b.accessLog;
     this.adminPort = b.adminPort;
     this.jmx = b.jmx;
+    ClientAuth peers =
+        b.tlsClientAuth != null
+            ? b.tlsClientAuth
+            : b.tlsTrusted != null ? ClientAuth.REQUIRE : ClientAuth.NONE;
+    this.tls =
+        new Tls.Config(
+            Tls.Mode.valueOf(b.tlsMode.name()),
+            b.tlsCertificate,
+            b.tlsKey,
+            b.tlsTrusted,
+            Tls.Peers.valueOf(peers.name()),
+            b.tlsVerifyHostname);
+  }
+
+  /** The TLS settings: files are read, and checked, when the runtime starts. */
+  Tls.Config tls() {
+    return tls;
   }
 
   /** A builder with every setting at its default; {@link Farcall#builder()} is the same. */
@@ -390,6 +436,40 @@ public final class FarcallSettings {
         Boolean.toString(DEFAULT.accessLog),
         (b, v) -> b.accessLog(parseBoolean("accesslog", v)));
     t.add(
+        "tls",
+        "off, on (TLS only) or permissive (a provider accepts TLS and plaintext, a consumer speaks"
+            + " TLS to providers that say they do): for moving a running fleet to TLS",
+        DEFAULT.tlsMode.name().toLowerCase(Locale.ROOT),
+        (b, v) -> b.tls(parseEnum("tls", v, TlsMode.class)));
+    t.add(
+        "tlscert",
+        "PEM file of the certificate chain this runtime shows (a provider's, or a consumer's for"
+            + " mutual TLS); read again when it changes",
+        null,
+        (b, v) -> b.tlsCertificate = parsePath(v));
+    t.add(
+        "tlskey",
+        "PEM file of tlscert's private key, unencrypted PKCS#8; read again when it changes",
+        null,
+        (b, v) -> b.tlsKey = parsePath(v));
+    t.add(
+        "tlsca",
+        "PEM file of the authorities trusted to sign peers' certificates (default the JDK's); read"
+            + " again when it changes",
+        null,
+        (b, v) -> b.tlsTrusted = parsePath(v));
+    t.add(
+        "tlsclientauth",
+        "none, optional or require: what a provider asks of consumers' certificates (default"
+            + " require when tlsca is set, else none)",
+        null,
+        (b, v) -> b.tlsClientAuth(parseEnum("tlsclientauth", v, ClientAuth.class)));
+    t.add(
+        "tlsverifyhostname",
+        "false to accept a provider's certificate that does not name the host it registered",
+        Boolean.toString(DEFAULT.tlsVerifyHostname),
+        (b, v) -> b.tlsVerifyHostname(parseBoolean("tlsverifyhostname", v)));
+    t.add(
         "timeout",
         "default call timeout: milliseconds, or a number with ms, s or m",
         text(DEFAULT.timeout),
@@ -617,6 +697,23 @@ public final class FarcallSettings {
     return names.toArray(new String[0]);
   }
 
+  private static <E extends Enum<E>> E parseEnum(String key, String value, Class<E> type) {
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      String name = e.name().toLowerCase(Locale.ROOT);
+      if (name.equals(value.trim().toLowerCase(Locale.ROOT))) {
+        return e;
+      }
+      names.add(name);
+    }
+    throw new IllegalArgumentException(
+        "option '" + key + "': '" + value + "' is not one of " + String.join(", ", names));
+  }
+
+  private static Path parsePath(String value) {
+    return Path.of(value.trim());
+  }
+
   private static LoadBalance parseLoadBalance(String value) {
     String v = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
     try {
@@ -715,8 +812,63 @@ public final class FarcallSettings {
     private boolean accessLog;
     private int adminPort = -1;
     private boolean jmx;
+    private TlsMode tlsMode = TlsMode.OFF;
+    private Path tlsCertificate;
+    private Path tlsKey;
+    private Path tlsTrusted;
+    private ClientAuth tlsClientAuth;
+    private boolean tlsVerifyHostname = true;
 
     private Builder() {}
+
+    /**
+     * How this runtime speaks TLS with its peers; {@link TlsMode#OFF} by default. With TLS, a
+     * provider needs {@link #tlsCertificate}, and a consumer trusts {@link #tlsTrusted} (or the
+     * JDK's authorities).
+     */
+    public Builder tls(TlsMode mode) {
+      this.tlsMode = java.util.Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * The certificate chain and private key this runtime shows, as PEM files (the key unencrypted
+     * PKCS#8): a provider's server certificate, and a consumer's client certificate for mutual TLS.
+     * Read again when they change: connections made after that use the new ones.
+     */
+    public Builder tlsCertificate(Path certificateChain, Path privateKey) {
+      this.tlsCertificate = java.util.Objects.requireNonNull(certificateChain, "certificateChain");
+      this.tlsKey = java.util.Objects.requireNonNull(privateKey, "privateKey");
+      return this;
+    }
+
+    /**
+     * The PEM certificates of the authorities trusted to sign peers' certificates (a provider's,
+     * and with mutual TLS a consumer's); the JDK's default authorities without it. Read again when
+     * it changes.
+     */
+    public Builder tlsTrusted(Path authorities) {
+      this.tlsTrusted = java.util.Objects.requireNonNull(authorities, "authorities");
+      return this;
+    }
+
+    /**
+     * What a provider asks of its consumers' certificates; by default {@link ClientAuth#REQUIRE}
+     * when {@link #tlsTrusted} is set, else {@link ClientAuth#NONE}.
+     */
+    public Builder tlsClientAuth(ClientAuth clientAuth) {
+      this.tlsClientAuth = java.util.Objects.requireNonNull(clientAuth, "clientAuth");
+      return this;
+    }
+
+    /**
+     * Whether a consumer checks that a provider's certificate names the host the provider
+     * registered (a DNS name or IP address in its subject alternative names); true by default.
+     */
+    public Builder tlsVerifyHostname(boolean verify) {
+      this.tlsVerifyHostname = verify;
+      return this;
+    }
 
     /**
      * ZooKeeper connect string ({@code host:port[,host:port...][/chroot]}). Not set (the default)

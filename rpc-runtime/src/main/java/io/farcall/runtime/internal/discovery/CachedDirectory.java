@@ -302,13 +302,15 @@ final class CachedDirectory implements ServiceDirectory, AutoCloseable {
   }
 
   static Endpoint toEndpoint(ServiceInstance<?> instance) {
+    java.util.Map<?, ?> metadata =
+        instance.getPayload() instanceof java.util.Map<?, ?> m ? m : java.util.Map.of();
     return new Endpoint(
         instance.getId(),
         instance.getAddress(),
         instance.getPort(),
         instance.getRegistrationTimeUTC(),
-        Endpoint.weightOf(
-            instance.getPayload() instanceof java.util.Map<?, ?> m ? m : java.util.Map.of()));
+        Endpoint.weightOf(metadata),
+        Endpoint.TlsSupport.of(metadata.get(Endpoint.TLS_KEY)));
   }
 
   @Override

@@ -46,7 +46,8 @@ import org.apache.logging.log4j.Logger;
  *
  * {"format":1, "connectString":"zk1:2181,zk2:2181", "basePath":"/farcall",
  *  "service":"acme.shop.Inventory", "savedAt":"2025-06-01T10:00:00Z",
- *  "providers":[{"id":"…", "host":"10.0.0.5", "port":7000, "registeredAt":1748772000000}]}
+ *  "providers":[{"id":"…", "host":"10.0.0.5", "port":7000, "registeredAt":1748772000000,
+ *   "weight":10, "tls":"required"}]}
  * </pre>
  *
  * <p>The root is configured ({@link RegistryConfig#cacheDirectory()}) or per user (see {@link
@@ -234,7 +235,9 @@ final class DiskCache {
           .put("id", e.id())
           .put("host", e.host())
           .put("port", e.port())
-          .put("registeredAt", e.registeredAtMillis());
+          .put("registeredAt", e.registeredAtMillis())
+          .put("weight", e.weight())
+          .put("tls", e.tls().name().toLowerCase(java.util.Locale.ROOT));
     }
     return root;
   }
@@ -288,8 +291,17 @@ final class DiskCache {
         if (registeredAt != null && !registeredAt.canConvertToLong()) {
           return unreadable(file, "a provider with a bad registeredAt");
         }
+        JsonNode weight = p.get("weight");
         endpoints.add(
-            new Endpoint(id, host, port.asInt(), registeredAt == null ? 0 : registeredAt.asLong()));
+            new Endpoint(
+                id,
+                host,
+                port.asInt(),
+                registeredAt == null ? 0 : registeredAt.asLong(),
+                weight != null && weight.canConvertToInt()
+                    ? Endpoint.weightOf(java.util.Map.of(Endpoint.WEIGHT_KEY, weight.asText()))
+                    : Endpoint.DEFAULT_WEIGHT,
+                tlsOf(p.get("tls"))));
       }
       endpoints.sort(Comparator.comparing(Endpoint::id));
       return Optional.of(
@@ -365,6 +377,17 @@ final class DiskCache {
       LOG.warn("Not using {} to save providers: {}", root, why);
     }
     return false;
+  }
+
+  /**
+   * What a saved provider says about TLS: a file written before providers said so has none, and
+   * those providers were plaintext.
+   */
+  private static Endpoint.TlsSupport tlsOf(JsonNode tls) {
+    if (tls == null || tls.asText().equals("none")) {
+      return Endpoint.TlsSupport.NONE;
+    }
+    return Endpoint.TlsSupport.of(tls.asText());
   }
 
   private static String text(JsonNode node, String field) {

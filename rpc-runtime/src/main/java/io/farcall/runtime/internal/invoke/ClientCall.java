@@ -276,6 +276,13 @@ class ClientCall {
         + (a == null ? "" : " on " + a.endpoint.host() + ":" + a.endpoint.port());
   }
 
+  private String noProvider() {
+    String refusal = invoker.refusal();
+    return refusal == null
+        ? "no provider of " + invoker.service.name() + " is registered"
+        : "no provider of " + invoker.service.name() + " this runtime may call: " + refusal;
+  }
+
   private void attempt(Throwable previousFailure) {
     if (isDone()) {
       return;
@@ -286,9 +293,7 @@ class ClientCall {
           null,
           previousFailure != null
               ? previousFailure
-              : new NoProviderException(
-                  invoker.service.name(),
-                  "no provider of " + invoker.service.name() + " is registered"));
+              : new NoProviderException(invoker.service.name(), noProvider()));
       return;
     }
     if (firstTried == null) {

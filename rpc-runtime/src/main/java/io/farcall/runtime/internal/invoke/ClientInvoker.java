@@ -11,6 +11,7 @@ import io.farcall.runtime.internal.metrics.CallMetrics;
 import io.farcall.runtime.internal.transport.ClientTransport;
 import io.farcall.runtime.internal.transport.Connection;
 import io.farcall.runtime.internal.transport.RequestKey;
+import io.farcall.runtime.internal.transport.Tls;
 import io.netty.util.Timer;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,55 @@ public final class ClientInvoker {
 
   /** Entries kept in {@link #connections} at most; providers that re-register add new ones. */
   private static final int MAX_CACHED_CONNECTIONS = 1024;
+
+  /** A list the directory gave, and what of it this runtime may call. */
+  private record Callable(List<Endpoint> listed, List<Endpoint> callable, String refusal) {}
+
+  private volatile Callable callable = new Callable(List.of(), List.of(), null);
+
+  /** Why the last list's providers this runtime may not call are refused, or null for none. */
+  String refusal() {
+    return callable.refusal();
+  }
+
+  /**
+   * The providers of {@code listed} this runtime may call (see {@link TlsChoice}); worked out once
+   * per list the directory gives, with a warning for the others.
+   */
+  private List<Endpoint> callable(List<Endpoint> listed) {
+    Callable c = callable;
+    if (c.listed() == listed) {
+      return c.callable();
+    }
+    List<Endpoint> usable = listed;
+    String refusal = null;
+    Tls tls = transport.tls();
+    for (Endpoint e : listed) {
+      String why = TlsChoice.refusal(e, tls);
+      if (why != null) {
+        if (usable == listed) {
+          usable = new ArrayList<>(listed.size());
+          for (Endpoint before : listed) {
+            if (before == e) {
+              break;
+            }
+            usable.add(before);
+          }
+        }
+        if (c.refusal() == null || !c.refusal().contains(why)) {
+          log.warn("not calling {} there: {}", service.name(), why);
+        }
+        refusal = refusal == null ? why : refusal + "; " + why;
+      } else if (usable != listed) {
+        usable.add(e);
+      }
+    }
+    if (usable != listed) {
+      usable = List.copyOf(usable);
+    }
+    callable = new Callable(listed, usable, refusal);
+    return usable;
+  }
 
   /** The last non-empty provider list the directory gave, for {@link #endpoints()}. */
   private volatile List<Endpoint> lastSeen = List.of();
@@ -106,7 +156,7 @@ public final class ClientInvoker {
   Connection connection(Endpoint e) {
     Connection c = connections.get(e);
     if (c == null) {
-      c = transport.connection(e.host(), e.port());
+      c = TlsChoice.connection(transport, e);
       if (connections.size() >= MAX_CACHED_CONNECTIONS) {
         connections.clear();
       }
@@ -131,7 +181,7 @@ public final class ClientInvoker {
    * calls): those providers stay in use until their connections fail.
    */
   List<Endpoint> endpoints() {
-    List<Endpoint> fresh = directory.endpoints();
+    List<Endpoint> fresh = callable(directory.endpoints());
     if (!fresh.isEmpty()) {
       // The directory hands out the same list until it changes: write only then (no shared-cache
       // line ping-pong between callers on every call).

@@ -147,8 +147,7 @@ final class ProviderHealth {
           t -> probed(generation, false, "no answer within " + PROBE_TIMEOUT_MILLIS + " ms"),
           PROBE_TIMEOUT_MILLIS,
           TimeUnit.MILLISECONDS);
-      transport
-          .connection(e.host(), e.port())
+      TlsChoice.connection(transport, e)
           .probe(service)
           .whenComplete(
               (reply, error) -> {

@@ -30,6 +30,8 @@ public final class ClientTransport implements AutoCloseable {
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private volatile boolean closed;
   private final RuntimeMetrics metrics;
+  private final Tls tls;
+  private final java.time.Duration connectTimeout;
 
   /**
    * @param shapes the codec whose type shapes providers are told when a connection opens; null for
@@ -43,6 +45,8 @@ public final class ClientTransport implements AutoCloseable {
   public ClientTransport(
       EventLoopGroup group, TransportConfig config, BodyCodec shapes, RuntimeMetrics metrics) {
     this.metrics = metrics;
+    this.tls = config.tls();
+    this.connectTimeout = config.connectTimeout();
     this.encoder = new FrameEncoder(config.maxFrameSize());
     this.shapes = shapes;
     this.heartbeatInterval = config.heartbeatInterval();
@@ -78,13 +82,27 @@ public final class ClientTransport implements AutoCloseable {
   }
 
   /**
-   * The shared connection to {@code host:port}; created on first use, connected lazily. The same
-   * object for the transport's whole life, so callers may keep it (checking {@link #checkOpen}).
+   * The shared plaintext connection to {@code host:port}; created on first use, connected lazily.
+   * The same object for the transport's whole life, so callers may keep it (checking {@link
+   * #checkOpen}).
    */
   public Connection connection(String host, int port) {
+    return connection(host, port, false);
+  }
+
+  /**
+   * As {@link #connection(String, int)}, over TLS if {@code secure}: a provider's TLS and plaintext
+   * connections are separate.
+   *
+   * @throws IllegalStateException if {@code secure} and this transport has no TLS
+   */
+  public Connection connection(String host, int port, boolean secure) {
     checkOpen();
+    if (secure && tls == null) {
+      throw new IllegalStateException("no TLS configured for a connection to " + host + ":" + port);
+    }
     return connections.computeIfAbsent(
-        host + ":" + port,
+        (secure ? "tls:" : "") + host + ":" + port,
         k ->
             new Connection(
                 host,
@@ -95,7 +113,9 @@ public final class ClientTransport implements AutoCloseable {
                 heartbeatInterval,
                 limits,
                 channel -> new WriteQueue(channel, limits, queued, false),
-                metrics));
+                metrics,
+                secure ? tls : null,
+                connectTimeout));
   }
 
   /** Throws {@link IllegalStateException} once the transport is closed. */
@@ -105,10 +125,19 @@ public final class ClientTransport implements AutoCloseable {
     }
   }
 
-  /** Whether a connection to {@code host:port} exists and is open now; creates nothing. */
+  /**
+   * Whether a connection to {@code host:port}, plaintext or TLS, exists and is open now; creates
+   * nothing.
+   */
   public boolean isConnected(String host, int port) {
-    Connection c = connections.get(host + ":" + port);
-    return c != null && c.isActive();
+    Connection plain = connections.get(host + ":" + port);
+    Connection secure = connections.get("tls:" + host + ":" + port);
+    return (plain != null && plain.isActive()) || (secure != null && secure.isActive());
+  }
+
+  /** The TLS this transport's secure connections speak, or null. */
+  public Tls tls() {
+    return tls;
   }
 
   @Override

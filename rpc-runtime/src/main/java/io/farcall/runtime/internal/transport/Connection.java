@@ -16,6 +16,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -53,6 +55,11 @@ public final class Connection {
   private final ConnectionLimits limits;
   private final Function<Channel, WriteQueue> writeQueues;
   private final AtomicLong nextRequestId = new AtomicLong();
+
+  /** The TLS this connection speaks, or null for plaintext. */
+  private final Tls tls;
+
+  private final long handshakeTimeoutMillis;
 
   /** The channel new requests go to, or null. */
   private volatile Link current;
@@ -81,8 +88,12 @@ public final class Connection {
       Duration heartbeat,
       ConnectionLimits limits,
       Function<Channel, WriteQueue> writeQueues,
-      RuntimeMetrics metrics) {
+      RuntimeMetrics metrics,
+      Tls tls,
+      Duration handshakeTimeout) {
     this.metrics = metrics;
+    this.tls = tls;
+    this.handshakeTimeoutMillis = handshakeTimeout.toMillis();
     this.limits = limits;
     this.host = host;
     this.writeQueues = writeQueues;
@@ -156,25 +167,72 @@ public final class Connection {
     }
   }
 
+  /** Whether this connection speaks TLS. */
+  public boolean isTls() {
+    return tls != null;
+  }
+
   private void connected(ChannelFuture f, CompletableFuture<Void> attempt) {
+    if (!f.isSuccess() || tls == null) {
+      established(f.channel(), f.cause(), attempt);
+      return;
+    }
+    Channel ch = f.channel();
+    SslHandler h;
+    try {
+      h = tls.client().newHandler(ch.alloc(), host, port);
+    } catch (RuntimeException e) {
+      ch.close();
+      established(ch, e, attempt);
+      return;
+    }
+    h.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+    ch.pipeline().addFirst(h);
+    h.handshakeFuture()
+        .addListener(
+            hf ->
+                established(
+                    ch,
+                    hf.isSuccess()
+                        ? null
+                        : new SSLException(
+                            "TLS handshake with " + address() + " failed: " + reason(hf.cause()),
+                            hf.cause()),
+                    attempt));
+  }
+
+  /** What a failed handshake says, without the wrapping exceptions' class names. */
+  private static String reason(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getMessage() != null ? c.getMessage() : c.toString();
+  }
+
+  /**
+   * The attempt ended: {@code channel} is ready for frames (connected, and TLS's handshake done if
+   * it speaks TLS), or it failed with {@code failure}.
+   */
+  private void established(Channel channel, Throwable failure, CompletableFuture<Void> attempt) {
     boolean usable;
     synchronized (this) {
       connecting = null;
-      usable = f.isSuccess() && !closed;
+      usable = failure == null && !closed;
       if (usable) {
         consecutiveFailures = 0;
         lastFailure = null;
-        Link link = new Link(f.channel());
-        f.channel().pipeline().addLast(link);
+        Link link = new Link(channel);
+        channel.pipeline().addLast(link);
         link.hello.tell();
         current = link;
         metrics.connections(address(), 1);
         ScheduledFuture<?> beat =
-            f.channel()
+            channel
                 .eventLoop()
                 .scheduleAtFixedRate(
                     link::heartbeatIfQuiet, heartbeatNanos, heartbeatNanos, TimeUnit.NANOSECONDS);
-        f.channel()
+        channel
             .closeFuture()
             .addListener(
                 cf -> {
@@ -183,18 +241,22 @@ public final class Connection {
                   link.closed();
                 });
       } else {
-        if (f.isSuccess()) {
-          f.channel().close();
+        if (channel != null && channel.isOpen()) {
+          channel.close();
         }
         consecutiveFailures++;
-        lastFailure = f.cause();
+        lastFailure = failure;
         long backoff =
             Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(consecutiveFailures - 1, 10));
         // Jitter keeps many consumers from reconnecting to a recovering provider in lockstep.
         backoff = (long) (backoff * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
         nextAttemptNanos = System.nanoTime() + backoff;
-        log.debug(
-            "connect to {} failed ({} in a row): {}", address(), consecutiveFailures, f.cause());
+        if (failure instanceof SSLException) {
+          log.warn(failure.getMessage());
+        } else {
+          log.debug(
+              "connect to {} failed ({} in a row): {}", address(), consecutiveFailures, failure);
+        }
       }
     }
     if (usable) {
@@ -202,9 +264,11 @@ public final class Connection {
     } else {
       attempt.completeExceptionally(
           new ConnectionFailedException(
-              "cannot connect to " + address() + ": " + (closed ? "closed" : f.cause()),
+              failure instanceof SSLException
+                  ? failure.getMessage()
+                  : "cannot connect to " + address() + ": " + (closed ? "closed" : failure),
               false,
-              f.cause()));
+              failure));
     }
   }
 

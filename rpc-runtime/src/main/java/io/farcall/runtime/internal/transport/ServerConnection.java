@@ -6,6 +6,7 @@ import io.farcall.runtime.internal.codec.proto.Header;
 import io.netty.channel.Channel;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import javax.net.ssl.SSLSession;
 
 /** The provider's side of one consumer connection: where replies go. Thread-safe. */
 public final class ServerConnection {
@@ -17,6 +18,9 @@ public final class ServerConnection {
 
   /** {@link #remoteAddress()}, once asked for. */
   private volatile String remote;
+
+  /** The TLS session once its handshake succeeded; null on a plaintext connection. */
+  private volatile SSLSession session;
 
   ServerConnection(Channel channel, FrameEncoder encoder, BodyCodec shapes, WriteQueue writes) {
     this.channel = channel;
@@ -87,6 +91,16 @@ public final class ServerConnection {
     if (s != null) {
       s.cancel();
     }
+  }
+
+  /** The TLS handshake succeeded with {@code session}. */
+  void secured(SSLSession session) {
+    this.session = session;
+  }
+
+  /** The connection's TLS session, or null if it is plaintext. */
+  public SSLSession tlsSession() {
+    return session;
   }
 
   public boolean isActive() {

@@ -7,6 +7,7 @@ import io.farcall.runtime.internal.codec.proto.Status;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -18,6 +19,9 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.OptionalSslHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
@@ -45,6 +49,7 @@ public final class ServerTransport implements AutoCloseable {
   private final FrameEncoder encoder;
   private final BodyCodec shapes;
   private final ChannelGroup channels;
+  private final Tls tls;
 
   /** Notified whenever a connection closes, for {@link #awaitDisconnected}. */
   private final Object disconnected = new Object();
@@ -67,10 +72,14 @@ public final class ServerTransport implements AutoCloseable {
     this.handler = handler;
     this.channels = new DefaultChannelGroup("farcall-server", boss.next());
     this.encoder = new FrameEncoder(config.maxFrameSize());
+    this.tls = config.tls();
   }
 
   /** Binds and starts accepting; returns the bound address (useful with port 0). */
   public synchronized InetSocketAddress bind(String host, int port) {
+    if (tls != null) {
+      tls.server(); // a provider with TLS and no certificate stops here, naming the option
+    }
     long idleMillis = 3 * config.heartbeatInterval().toMillis();
     ConnectionLimits limits = config.limits();
     MemoryBudget partialFrames = FrameDecoder.partialFrameBudget(limits);
@@ -95,11 +104,14 @@ public final class ServerTransport implements AutoCloseable {
                         new ServerConnection(
                             ch, encoder, shapes, new WriteQueue(ch, limits, queued, true));
                     ch.attr(CONNECTION).set(conn);
+                    boolean waitForTls = tls != null && secure(ch, conn);
                     ch.pipeline()
                         .addLast(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
                         .addLast(new FrameDecoder(config, partialFrames))
                         .addLast(new InboundHandler());
-                    conn.tellShapes();
+                    if (!waitForTls) {
+                      conn.tellShapes();
+                    }
                   }
                 });
     try {
@@ -108,6 +120,51 @@ public final class ServerTransport implements AutoCloseable {
       throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e, e);
     }
     return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /**
+   * Puts TLS first in a new connection's pipeline: only TLS ({@link Tls.Mode#ON}), or, while a
+   * fleet moves to TLS ({@link Tls.Mode#PERMISSIVE}), TLS or plaintext as the consumer's first
+   * bytes show. Returns true when the hello to the consumer must wait for that decision: written
+   * before it, it would go out in plaintext to a consumer that speaks TLS.
+   */
+  private boolean secure(SocketChannel ch, ServerConnection conn) {
+    SslContext context = tls.server();
+    long timeoutMillis = config.connectTimeout().toMillis();
+    if (tls.mode() == Tls.Mode.ON) {
+      ch.pipeline().addLast(handshaking(context.newHandler(ch.alloc()), conn, timeoutMillis));
+      return false;
+    }
+    ch.pipeline()
+        .addLast(
+            new OptionalSslHandler(context) {
+              @Override
+              protected SslHandler newSslHandler(ChannelHandlerContext ctx, SslContext c) {
+                SslHandler h = handshaking(super.newSslHandler(ctx, c), conn, timeoutMillis);
+                ctx.executor().execute(conn::tellShapes); // once this handler is replaced
+                return h;
+              }
+
+              @Override
+              protected ChannelHandler newNonSslHandler(ChannelHandlerContext ctx) {
+                ctx.executor().execute(conn::tellShapes);
+                return null;
+              }
+            });
+    return true;
+  }
+
+  /** {@code h}, which tells {@code conn} who the consumer is once the handshake succeeded. */
+  private static SslHandler handshaking(SslHandler h, ServerConnection conn, long timeoutMillis) {
+    h.setHandshakeTimeoutMillis(timeoutMillis);
+    h.handshakeFuture()
+        .addListener(
+            f -> {
+              if (f.isSuccess()) {
+                conn.secured(h.engine().getSession());
+              }
+            });
+    return h;
   }
 
   /** Stops accepting new connections; open connections stay until {@link #close()}. */

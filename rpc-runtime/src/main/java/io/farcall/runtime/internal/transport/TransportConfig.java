@@ -10,12 +10,14 @@ import java.time.Duration;
  * @param heartbeatInterval idle time after which a client sends a heartbeat; a peer silent for
  *     three intervals is considered dead and its connection closed
  * @param limits what one peer may make a connection hold
+ * @param tls the TLS connections are made with, or null for plaintext only
  */
 public record TransportConfig(
     int maxFrameSize,
     Duration connectTimeout,
     Duration heartbeatInterval,
-    ConnectionLimits limits) {
+    ConnectionLimits limits,
+    Tls tls) {
 
   public TransportConfig {
     if (maxFrameSize < 1024) {
@@ -24,7 +26,16 @@ public record TransportConfig(
     }
   }
 
-  /** With the default limits. */
+  /** Plaintext only. */
+  public TransportConfig(
+      int maxFrameSize,
+      Duration connectTimeout,
+      Duration heartbeatInterval,
+      ConnectionLimits limits) {
+    this(maxFrameSize, connectTimeout, heartbeatInterval, limits, null);
+  }
+
+  /** With the default limits, plaintext only. */
   public TransportConfig(int maxFrameSize, Duration connectTimeout, Duration heartbeatInterval) {
     this(maxFrameSize, connectTimeout, heartbeatInterval, ConnectionLimits.DEFAULTS);
   }

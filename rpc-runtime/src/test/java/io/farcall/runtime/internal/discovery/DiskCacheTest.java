@@ -42,6 +42,43 @@ class DiskCacheTest {
   }
 
   @Test
+  void whatAProviderSaysAboutTlsAndItsWeightIsSavedSoTheCacheNeverDowngradesToPlaintext()
+      throws Exception {
+    Endpoint required =
+        new Endpoint("r-id", "10.0.0.7", 7002, 1L, 30, Endpoint.TlsSupport.REQUIRED);
+    Endpoint optional =
+        new Endpoint("o-id", "10.0.0.8", 7003, 2L, 10, Endpoint.TlsSupport.OPTIONAL);
+    DiskCache cache = DiskCache.open(ZK, "/farcall", root);
+
+    cache.write("svc", List.of(required, optional, A), SAVED_AT);
+
+    assertThat(DiskCache.open(ZK, "/farcall", root).read("svc").get().endpoints())
+        .containsExactly(A, optional, required);
+
+    // A file written before providers said anything about TLS: those were plaintext.
+    Path file = cache.file("svc");
+    ObjectMapper json = new ObjectMapper();
+    JsonNode saved = json.readTree(Files.readString(file));
+    for (JsonNode p : saved.get("providers")) {
+      com.fasterxml.jackson.databind.node.ObjectNode o =
+          (com.fasterxml.jackson.databind.node.ObjectNode) p;
+      switch (p.get("id").asText()) {
+        case "r-id" -> o.remove(List.of("weight", "tls"));
+        case "o-id" -> o.put("tls", "something-new");
+        default -> {}
+      }
+    }
+    Files.writeString(file, json.writeValueAsString(saved));
+    List<Endpoint> read = DiskCache.open(ZK, "/farcall", root).read("svc").get().endpoints();
+    assertThat(read)
+        .extracting(Endpoint::id, Endpoint::tls)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("a-id", Endpoint.TlsSupport.NONE),
+            org.assertj.core.groups.Tuple.tuple("o-id", Endpoint.TlsSupport.REQUIRED),
+            org.assertj.core.groups.Tuple.tuple("r-id", Endpoint.TlsSupport.NONE));
+  }
+
+  @Test
   void theFileIsPlainJsonOfHostPortIdAndRegistrationTimeUnderAPerRegistryDirectory()
       throws Exception {
     DiskCache cache = DiskCache.open(ZK, "/farcall", root);
