@@ -27,6 +27,8 @@ public enum CallStatus {
   CONNECTION_FAILED,
   /** The caller cancelled the call, or the thread waiting for it was interrupted. */
   CANCELLED,
+  /** The provider's authorization policy refused the caller ({@link PermissionDeniedException}). */
+  PERMISSION_DENIED,
   /** Any other failure Farcall reports ({@link RpcException}). */
   INTERNAL
 }

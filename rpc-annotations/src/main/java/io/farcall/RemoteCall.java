@@ -50,6 +50,16 @@ public interface RemoteCall {
    */
   String peer();
 
+  /**
+   * Who the caller is, as the provider authenticated it: on the provider, the identity in the
+   * consumer's TLS client certificate (its first URI subject alternative name, such as {@code
+   * spiffe://acme/checkout}, else its subject's common name), or the name the provider's token file
+   * gives the token it sent, or {@link PermissionDeniedException#ANONYMOUS}; null on the consumer.
+   */
+  default String identity() {
+    return null;
+  }
+
   /** How the call ended; null while it runs. */
   CallStatus status();
 

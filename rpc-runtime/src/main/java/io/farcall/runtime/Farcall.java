@@ -9,6 +9,7 @@ import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.Registration;
 import io.farcall.runtime.internal.discovery.Registry;
 import io.farcall.runtime.internal.discovery.RegistryConfig;
+import io.farcall.runtime.internal.discovery.RegistrySecurity;
 import io.farcall.runtime.internal.discovery.ServiceDirectory;
 import io.farcall.runtime.internal.invoke.ClientInvoker;
 import io.farcall.runtime.internal.invoke.ClientResources;
@@ -18,6 +19,9 @@ import io.farcall.runtime.internal.metrics.Exposition;
 import io.farcall.runtime.internal.metrics.MeterSetup;
 import io.farcall.runtime.internal.metrics.RuntimeMetrics;
 import io.farcall.runtime.internal.proxy.StubFactory;
+import io.farcall.runtime.internal.security.Authorization;
+import io.farcall.runtime.internal.security.TokenCredentials;
+import io.farcall.runtime.internal.security.Tokens;
 import io.farcall.runtime.internal.tracing.TracingSetup;
 import io.farcall.runtime.internal.transport.Tls;
 import io.farcall.runtime.internal.transport.TransportConfig;
@@ -74,6 +78,12 @@ public final class Farcall implements AutoCloseable {
   /** The TLS of this runtime's connections, or null for plaintext only. */
   private final Tls tls;
 
+  /** The provider's authorization policy, or null to allow every call. */
+  private final Authorization authorization;
+
+  /** The tokens the provider accepts, or null. */
+  private final Tokens tokens;
+
   private final RuntimeMetrics metrics;
 
   /** Closes the meter registry this runtime made (the admin endpoint's), if any. */
@@ -114,6 +124,28 @@ public final class Farcall implements AutoCloseable {
 
   private Farcall(FarcallSettings settings) {
     this.settings = settings;
+    // First: a bad file stops start-up before anything runs.
+    this.tls = Tls.start(settings.tls());
+    this.authorization =
+        settings.authzPolicy() == null ? null : new Authorization(settings.authzPolicy());
+    this.tokens = settings.tokens() == null ? null : new Tokens(settings.tokens());
+    TokenCredentials credentials =
+        settings.tokenFile() == null ? null : new TokenCredentials(settings.tokenFile());
+    RegistrySecurity registrySecurity =
+        new RegistrySecurity(digest(settings.registryDigest()), settings.registryAcl());
+    List<Runnable> reloads = new ArrayList<>();
+    if (tls != null) {
+      reloads.add(tls::reloadIfChanged);
+    }
+    if (authorization != null) {
+      reloads.add(authorization::reloadIfChanged);
+    }
+    if (tokens != null) {
+      reloads.add(tokens::reloadIfChanged);
+    }
+    if (credentials != null) {
+      reloads.add(credentials::reloadIfChanged);
+    }
     Function<String, Exposition> scrape = null;
     if (settings.meterRegistry() == null && settings.adminPort() < 0 && !settings.jmx()) {
       this.metrics = RuntimeMetrics.NONE; // and Micrometer need not be on the class path
@@ -125,23 +157,31 @@ public final class Farcall implements AutoCloseable {
       this.closeMeters = meters.close();
       scrape = meters.scrape();
     }
+    List<Object> security = new ArrayList<>();
+    if (authorization != null) {
+      security.add(authorization);
+    }
+    if (credentials != null) {
+      security.add(credentials);
+    }
     this.interceptors =
         new Interceptors(
             settings,
             () ->
                 settings.tracing()
                     ? TracingSetup.interceptor(settings.openTelemetry(), this::localAddress)
-                    : null);
-    this.tls = Tls.start(settings.tls()); // first: a bad file stops start-up before anything runs
+                    : null,
+            security);
     this.codec = new BodyCodec(settings.allowedTypes());
     codec.hashCollisionLimit(settings.maxHashCollisions());
     this.registry =
         Registry.start(
             new RegistryConfig(
-                settings.registry(),
-                settings.basePath(),
-                settings.sessionTimeout(),
-                settings.connectTimeout()));
+                    settings.registry(),
+                    settings.basePath(),
+                    settings.sessionTimeout(),
+                    settings.connectTimeout())
+                .withSecurity(registrySecurity));
     boolean started = false;
     try {
       this.ioGroup =
@@ -149,11 +189,11 @@ public final class Farcall implements AutoCloseable {
               settings.ioThreads(),
               new DefaultThreadFactory("farcall-io", true),
               NioIoHandler.newFactory());
-      if (tls != null) {
+      if (!reloads.isEmpty()) {
         ioGroup
             .next()
             .scheduleWithFixedDelay(
-                tls::reloadIfChanged,
+                () -> reloads.forEach(Runnable::run),
                 Tls.CHECK_INTERVAL_NANOS,
                 Tls.CHECK_INTERVAL_NANOS,
                 TimeUnit.NANOSECONDS);
@@ -184,6 +224,19 @@ public final class Farcall implements AutoCloseable {
         registry.close();
         closeMeters.run();
       }
+    }
+  }
+
+  /** The {@code user:password} in the {@code registrydigest} file, or null without one. */
+  private static String digest(java.nio.file.Path file) {
+    if (file == null) {
+      return null;
+    }
+    try {
+      return java.nio.file.Files.readString(file).strip();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(
+          "option 'registrydigest': cannot read " + file + ": " + e, e);
     }
   }
 
@@ -504,7 +557,8 @@ public final class Farcall implements AutoCloseable {
                   settings.maxDecodingBytes()),
               settings.listenHost(),
               settings.port(),
-              metrics);
+              metrics,
+              tokens);
     }
   }
 

@@ -76,6 +76,11 @@ public final class FarcallSettings {
   private final int adminPort;
   private final boolean jmx;
   private final Tls.Config tls;
+  private final Path authzPolicy;
+  private final Path tokens;
+  private final Path tokenFile;
+  private final Path registryDigest;
+  private final boolean registryAcl;
 
   /** How a runtime speaks TLS with its peers (see the README's "Security"). */
   public enum TlsMode {
@@ -147,6 +152,40 @@ public final class FarcallSettings {
             b.tlsTrusted,
             Tls.Peers.valueOf(peers.name()),
             b.tlsVerifyHostname);
+    if (b.tokenFile != null && b.tlsMode != TlsMode.ON) {
+      throw new IllegalArgumentException(
+          "option 'tokenfile': a token is sent only over TLS, so it needs tls=on");
+    }
+    this.authzPolicy = b.authzPolicy;
+    this.tokens = b.tokens;
+    this.tokenFile = b.tokenFile;
+    this.registryDigest = b.registryDigest;
+    this.registryAcl = b.registryAcl;
+  }
+
+  /** The file of {@code user:password} for ZooKeeper's digest authentication, or null. */
+  public Path registryDigest() {
+    return registryDigest;
+  }
+
+  /** Whether the registry's nodes may be changed only by the identity that wrote them. */
+  public boolean registryAcl() {
+    return registryAcl;
+  }
+
+  /** The provider's authorization policy file, or null to allow every call. */
+  public Path authzPolicy() {
+    return authzPolicy;
+  }
+
+  /** The file of tokens a provider accepts, with the identity each stands for, or null. */
+  public Path tokens() {
+    return tokens;
+  }
+
+  /** The file of the token a consumer sends, or null. */
+  public Path tokenFile() {
+    return tokenFile;
   }
 
   /** The TLS settings: files are read, and checked, when the runtime starts. */
@@ -469,6 +508,35 @@ public final class FarcallSettings {
         "false to accept a provider's certificate that does not name the host it registered",
         Boolean.toString(DEFAULT.tlsVerifyHostname),
         (b, v) -> b.tlsVerifyHostname(parseBoolean("tlsverifyhostname", v)));
+    t.add(
+        "authz",
+        "file of the provider's authorization policy: one rule a line, service, method and"
+            + " callers; read again when it changes (default every call allowed)",
+        null,
+        (b, v) -> b.authorize(parsePath(v)));
+    t.add(
+        "tokens",
+        "file of the tokens a provider accepts, one '<identity> <token>' a line; read again when"
+            + " it changes",
+        null,
+        (b, v) -> b.acceptTokens(parsePath(v)));
+    t.add(
+        "tokenfile",
+        "file of the token this consumer sends with every call (needs tls=on); read again when it"
+            + " changes",
+        null,
+        (b, v) -> b.token(parsePath(v)));
+    t.add(
+        "registrydigest",
+        "file of user:password for ZooKeeper's digest authentication",
+        null,
+        (b, v) -> b.registryDigest(parsePath(v)));
+    t.add(
+        "registryacl",
+        "true to let only the ZooKeeper identity that wrote the registry's nodes change them"
+            + " (anyone may read them); providers then need ZooKeeper credentials",
+        Boolean.toString(DEFAULT.registryAcl),
+        (b, v) -> b.registryAcl(parseBoolean("registryacl", v)));
     t.add(
         "timeout",
         "default call timeout: milliseconds, or a number with ms, s or m",
@@ -818,8 +886,64 @@ public final class FarcallSettings {
     private Path tlsTrusted;
     private ClientAuth tlsClientAuth;
     private boolean tlsVerifyHostname = true;
+    private Path authzPolicy;
+    private Path tokens;
+    private Path tokenFile;
+    private Path registryDigest;
+    private boolean registryAcl;
 
     private Builder() {}
+
+    /**
+     * Authenticates to ZooKeeper with its digest scheme, as the {@code user:password} that {@code
+     * file} holds. (ZooKeeper's SASL needs no setting here: a JAAS {@code Client} section, named by
+     * {@code -Djava.security.auth.login.config}, is what ZooKeeper's client reads.)
+     */
+    public Builder registryDigest(Path file) {
+      this.registryDigest = java.util.Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * Whether the registry's nodes (the base path, each service's, each provider's) may be changed
+     * only by the ZooKeeper identity that created them, and read by anyone; false by default. A
+     * provider with it needs ZooKeeper credentials ({@link #registryDigest} or SASL), and closes
+     * nodes that others may write before it registers under them.
+     */
+    public Builder registryAcl(boolean on) {
+      this.registryAcl = on;
+      return this;
+    }
+
+    /**
+     * Checks every call this provider serves against the policy in {@code file} (one rule a line:
+     * service, method, callers; see the README's "Who may call what"), read again when it changes.
+     * A call it does not allow fails with {@link io.farcall.PermissionDeniedException} and leaves
+     * one line in the log {@code farcall.audit}.
+     */
+    public Builder authorize(Path file) {
+      this.authzPolicy = java.util.Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * The tokens this provider accepts from consumers without a client certificate: {@code file}
+     * holds one {@code <identity> <token>} a line, and is read again when it changes.
+     */
+    public Builder acceptTokens(Path file) {
+      this.tokens = java.util.Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * Sends the token in {@code file} (its whole text) with every call, for providers that accept
+     * tokens; read again when it changes. It needs {@link TlsMode#ON}: a token never travels in
+     * plaintext.
+     */
+    public Builder token(Path file) {
+      this.tokenFile = java.util.Objects.requireNonNull(file, "file");
+      return this;
+    }
 
     /**
      * How this runtime speaks TLS with its peers; {@link TlsMode#OFF} by default. With TLS, a

@@ -20,13 +20,14 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The interceptors of one runtime, as the application's class loader finds them: Farcall's own
- * tracing when OpenTelemetry is there (outermost, so its spans cover the rest) and access log when
- * asked for, the builder's objects, then the classes the {@code interceptors} option names, then
- * those {@link ServiceLoader} finds ({@code META-INF/services/io.farcall.ClientInterceptor} and
- * {@code ...ServerInterceptor}). Classes are resolved in the class loader of the exported object's
- * class or the stub's interface (an executable jar's or a web application's own loader, which the
- * agent cannot see at start-up), once per loader; a class that implements both interfaces is
- * created once and used on both sides. Thread-safe.
+ * tracing when OpenTelemetry is there (outermost, so its spans cover the rest), access log when
+ * asked for, authorization and token credentials when configured, the builder's objects, then the
+ * classes the {@code interceptors} option names, then those {@link ServiceLoader} finds ({@code
+ * META-INF/services/io.farcall.ClientInterceptor} and {@code ...ServerInterceptor}). Classes are
+ * resolved in the class loader of the exported object's class or the stub's interface (an
+ * executable jar's or a web application's own loader, which the agent cannot see at start-up), once
+ * per loader; a class that implements both interfaces is created once and used on both sides.
+ * Thread-safe.
  */
 final class Interceptors {
   private static final Logger log = LogManager.getLogger(Interceptors.class);
@@ -43,8 +44,12 @@ final class Interceptors {
    */
   private final Supplier<Object> tracing;
 
-  Interceptors(FarcallSettings settings, Supplier<Object> tracing) {
+  /** Farcall's own authorization and credentials, after the access log, before the builder's. */
+  private final List<Object> security;
+
+  Interceptors(FarcallSettings settings, Supplier<Object> tracing, List<Object> security) {
     this.settings = settings;
+    this.security = List.copyOf(security);
     this.tracing = Suppliers.memoize(tracing::get);
   }
 
@@ -67,6 +72,9 @@ final class Interceptors {
     }
     if (settings.accessLog()) {
       add(new AccessLog(AgentLink.accessSink(loader)), client, server);
+    }
+    for (Object s : security) {
+      add(s, client, server);
     }
     client.addAll(settings.clientInterceptors());
     server.addAll(settings.serverInterceptors());

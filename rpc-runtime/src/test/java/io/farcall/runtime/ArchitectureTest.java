@@ -71,6 +71,8 @@ class ArchitectureTest {
         .definedBy("io.farcall.runtime.internal.access..")
         .layer("tracing")
         .definedBy("io.farcall.runtime.internal.tracing..")
+        .layer("security")
+        .definedBy("io.farcall.runtime.internal.security..")
         .whereLayer("face")
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("proxy")
@@ -91,6 +93,8 @@ class ArchitectureTest {
         .mayOnlyBeAccessedByLayers("face")
         .whereLayer("access")
         .mayOnlyBeAccessedByLayers("face")
+        .whereLayer("security")
+        .mayOnlyBeAccessedByLayers("face", "invoke")
         .check(RUNTIME);
   }
 

@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.farcall.runtime.testing.CountingInterceptor;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
+import io.farcall.runtime.testing.TestPki;
+import io.farcall.runtime.testing.TestPki.Issued;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import io.netty.util.ResourceLeakDetector;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.function.UnaryOperator;
 import org.apache.logging.log4j.LogManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Interceptors that only count cost no allocation per call, on either side: a call is its own
@@ -72,16 +79,81 @@ class InterceptorAllocationTest {
         .isLessThan(CHAIN_STATE_BYTES + NOISE_BYTES);
   }
 
+  @Test
+  void authorizationWithASmallPolicyAllocatesNothingPerCall(@TempDir Path dir) throws Exception {
+    TestPki ca = TestPki.authority(dir, "ca");
+    Instant now = Instant.now();
+    Issued server = ca.issue("provider");
+    Issued client = ca.issue("caller", now.minusSeconds(60), now.plusSeconds(3600), "spiffe://t/c");
+    Path policy =
+        Files.writeString(
+            dir.resolve("authz.txt"),
+            Greeter.class.getName()
+                + " add spiffe://t/c\n"
+                + Greeter.class.getName()
+                + " greet spiffe://t/other\n"
+                + Greeter.class.getName()
+                + " whoAmI spiffe://t/c, spiffe://t/admin\n* * spiffe://t/admin\n");
+    UnaryOperator<FarcallSettings.Builder> mutualTls =
+        b -> b.tls(FarcallSettings.TlsMode.ON).tlsTrusted(ca.authorityFile());
+    ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
+    Cost counted;
+    Cost authorized;
+    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    try {
+      // The same one interceptor's chain on both: only what the policy check itself costs differs.
+      counted =
+          measure(
+              b ->
+                  mutualTls
+                      .apply(b)
+                      .tlsCertificate(server.certificate(), server.key())
+                      .intercept(new CountingInterceptor()),
+              b -> mutualTls.apply(b).tlsCertificate(client.certificate(), client.key()));
+      authorized =
+          measure(
+              b ->
+                  mutualTls
+                      .apply(b)
+                      .tlsCertificate(server.certificate(), server.key())
+                      .authorize(policy),
+              b -> mutualTls.apply(b).tlsCertificate(client.certificate(), client.key()));
+    } finally {
+      ResourceLeakDetector.setLevel(level);
+    }
+    LogManager.getLogger(InterceptorAllocationTest.class)
+        .info("bytes per call over mutual TLS, counted: {}, authorized: {}", counted, authorized);
+    assertThat(authorized.providerBytes - counted.providerBytes)
+        .as("provider's bytes per call: %s authorized, %s counted", authorized, counted)
+        .isLessThan(NOISE_BYTES);
+  }
+
   private record Cost(double callerBytes, double providerBytes) {}
 
   private static Cost measure(int interceptors) {
-    FarcallSettings.Builder provider = Farcall.builder().registry(zk.connectString());
+    return measure(
+        b -> {
+          for (int i = 0; i < interceptors; i++) {
+            b.intercept(new CountingInterceptor());
+          }
+          return b;
+        },
+        b -> {
+          for (int i = 0; i < interceptors; i++) {
+            b.intercept(new CountingInterceptor());
+          }
+          return b;
+        });
+  }
+
+  private static Cost measure(
+      UnaryOperator<FarcallSettings.Builder> providerSettings,
+      UnaryOperator<FarcallSettings.Builder> consumerSettings) {
+    FarcallSettings.Builder provider =
+        providerSettings.apply(Farcall.builder().registry(zk.connectString()));
     FarcallSettings.Builder consumer =
-        Farcall.builder().registry(zk.connectString()).timeout(Duration.ofSeconds(10));
-    for (int i = 0; i < interceptors; i++) {
-      provider.intercept(new CountingInterceptor());
-      consumer.intercept(new CountingInterceptor());
-    }
+        consumerSettings.apply(
+            Farcall.builder().registry(zk.connectString()).timeout(Duration.ofSeconds(10)));
     try (Farcall p = provider.build();
         Farcall c = consumer.build()) {
       p.export(new GreeterImpl("P"));

@@ -15,20 +15,18 @@ import io.farcall.runtime.internal.invoke.Dormant;
 import io.farcall.runtime.testing.CountingInterceptor;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.Poll;
+import io.farcall.runtime.testing.Runtimes;
 import io.farcall.runtime.testing.Traced.Hop;
 import io.farcall.runtime.testing.Traced.HopImpl;
 import io.farcall.runtime.testing.Traced.Probe;
 import io.farcall.runtime.testing.Traced.ProbeImpl;
 import io.farcall.runtime.testing.ZooKeeperExtension;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,19 +37,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class InterceptorsTest {
   @RegisterExtension static final ZooKeeperExtension zk = new ZooKeeperExtension();
 
-  private final List<Farcall> runtimes = new ArrayList<>();
+  @RegisterExtension final Runtimes runtimes = new Runtimes(zk);
   private final ProbeImpl probe = new ProbeImpl();
 
-  @AfterEach
-  void stop() {
-    Collections.reverse(runtimes);
-    runtimes.forEach(Farcall::close);
-  }
-
   private Farcall runtime(FarcallSettings.Builder b) {
-    Farcall f = b.registry(zk.connectString()).timeout(Duration.ofSeconds(10)).build();
-    runtimes.add(f);
-    return f;
+    return runtimes.start(b);
   }
 
   private void probeServedThrough(ServerInterceptor... interceptors) {

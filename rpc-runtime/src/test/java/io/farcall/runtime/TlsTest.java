@@ -12,6 +12,7 @@ import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
 import io.farcall.runtime.testing.LogCapture;
 import io.farcall.runtime.testing.Poll;
+import io.farcall.runtime.testing.Runtimes;
 import io.farcall.runtime.testing.TestPki;
 import io.farcall.runtime.testing.TestPki.Issued;
 import io.farcall.runtime.testing.ZooKeeperExtension;
@@ -23,14 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,7 +47,7 @@ class TlsTest {
 
   private TestPki ca;
   private TestPki otherCa;
-  private final List<Farcall> runtimes = new ArrayList<>();
+  @RegisterExtension final Runtimes runtimes = new Runtimes(zk);
 
   @BeforeEach
   void authorities() {
@@ -57,16 +55,8 @@ class TlsTest {
     otherCa = TestPki.authority(dir, "other");
   }
 
-  @AfterEach
-  void stop() {
-    Collections.reverse(runtimes);
-    runtimes.forEach(Farcall::close);
-  }
-
   private Farcall runtime(FarcallSettings.Builder b) {
-    Farcall f = b.registry(zk.connectString()).timeout(Duration.ofSeconds(10)).build();
-    runtimes.add(f);
-    return f;
+    return runtimes.start(b);
   }
 
   private static FarcallSettings.Builder shows(Issued cert, TlsMode mode) {

@@ -44,11 +44,16 @@ final class Registrar {
   private final Set<InstanceRegistration> registrations = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** Whether the nodes registered under are closed to this provider's identity first. */
+  private final boolean acls;
+
   Registrar(
       String basePath,
       String connectString,
       CuratorFramework client,
-      ServiceDiscovery<Map<String, String>> discovery) {
+      ServiceDiscovery<Map<String, String>> discovery,
+      boolean acls) {
+    this.acls = acls;
     this.basePath = requireNonNull(basePath);
     this.connectString = requireNonNull(connectString);
     this.client = requireNonNull(client);
@@ -130,7 +135,11 @@ final class Registrar {
                   + " in ZooKeeper at "
                   + connectString
                   + ": "
-                  + e,
+                  + (e instanceof org.apache.zookeeper.KeeperException.InvalidACLException
+                      ? "registryacl=true lets only an authenticated provider write, and this"
+                          + " one has no ZooKeeper credentials (registrydigest, or a JAAS Client"
+                          + " section for SASL)"
+                      : e),
               e);
         }
       }
@@ -243,6 +252,10 @@ final class Registrar {
         return;
       }
       submitted = true;
+      if (acls) {
+        RegistryAcls.close(client, basePath);
+        RegistryAcls.close(client, ZKPaths.makePath(basePath, instance.getName()));
+      }
       discovery.registerService(instance);
       written = true;
       LOG.debug(

@@ -139,7 +139,13 @@ public final class Registry implements AutoCloseable {
     DiskCache disk = DiskCache.open(connectString, config.basePath(), config.cacheDirectory());
     boolean connected = connection.open(requireConnection);
     CuratorFramework client = connection.curator();
-    registrar = new Registrar(config.basePath(), connectString, client, connection.discovery());
+    registrar =
+        new Registrar(
+            config.basePath(),
+            connectString,
+            client,
+            connection.discovery(),
+            config.security().acls());
     directories =
         new ServiceDirectories(
             config.connectTimeout(),

@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param cacheDirectory where the providers last seen are saved for a start while ZooKeeper is
  *     down; null means the per-user default: {@code $XDG_CACHE_HOME/farcall} or {@code
  *     ~/.cache/farcall}, or {@code <java.io.tmpdir>/farcall-<user name>} if that cannot be written
+ * @param security how the registry authenticates to ZooKeeper and protects its nodes
  * @throws IllegalArgumentException if the connect string does not parse, the base path is not an
  *     absolute ZooKeeper path, or a timeout is not positive
  */
@@ -28,7 +29,8 @@ public record RegistryConfig(
     String basePath,
     Duration sessionTimeout,
     Duration connectTimeout,
-    Path cacheDirectory) {
+    Path cacheDirectory,
+    RegistrySecurity security) {
 
   public static final String DEFAULT_BASE_PATH = "/farcall";
 
@@ -48,6 +50,7 @@ public record RegistryConfig(
     requireNonNull(basePath, "basePath");
     requireNonNull(sessionTimeout, "sessionTimeout");
     requireNonNull(connectTimeout, "connectTimeout");
+    requireNonNull(security, "security");
     if (!basePath.startsWith("/") || basePath.length() < 2 || basePath.endsWith("/")) {
       throw new IllegalArgumentException(
           "basePath must be an absolute ZooKeeper path such as /farcall, was '" + basePath + "'");
@@ -60,10 +63,26 @@ public record RegistryConfig(
     }
   }
 
-  /** A configuration with the default cache directory. */
+  /** A configuration with the default cache directory, and no ZooKeeper authentication. */
   public RegistryConfig(
       String connectString, String basePath, Duration sessionTimeout, Duration connectTimeout) {
-    this(connectString, basePath, sessionTimeout, connectTimeout, null);
+    this(connectString, basePath, sessionTimeout, connectTimeout, null, RegistrySecurity.NONE);
+  }
+
+  /** No ZooKeeper authentication. */
+  public RegistryConfig(
+      String connectString,
+      String basePath,
+      Duration sessionTimeout,
+      Duration connectTimeout,
+      Path cacheDirectory) {
+    this(
+        connectString,
+        basePath,
+        sessionTimeout,
+        connectTimeout,
+        cacheDirectory,
+        RegistrySecurity.NONE);
   }
 
   /** Zero-config, and the default base path, session timeout and connect timeout. */
@@ -79,28 +98,34 @@ public record RegistryConfig(
 
   public RegistryConfig withConnectString(String connectString) {
     return new RegistryConfig(
-        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory);
+        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory, security);
   }
 
   public RegistryConfig withBasePath(String basePath) {
     return new RegistryConfig(
-        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory);
+        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory, security);
   }
 
   public RegistryConfig withSessionTimeout(Duration sessionTimeout) {
     return new RegistryConfig(
-        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory);
+        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory, security);
   }
 
   public RegistryConfig withConnectTimeout(Duration connectTimeout) {
     return new RegistryConfig(
-        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory);
+        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory, security);
   }
 
   /** This configuration saving providers under {@code cacheDirectory} (null: the default). */
   public RegistryConfig withCacheDirectory(Path cacheDirectory) {
     return new RegistryConfig(
-        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory);
+        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory, security);
+  }
+
+  /** This configuration authenticating and protecting nodes as {@code security} says. */
+  public RegistryConfig withSecurity(RegistrySecurity security) {
+    return new RegistryConfig(
+        connectString, basePath, sessionTimeout, connectTimeout, cacheDirectory, security);
   }
 
   /** Whether no connect string is configured. */

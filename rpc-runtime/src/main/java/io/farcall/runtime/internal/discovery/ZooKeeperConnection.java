@@ -2,6 +2,7 @@ package io.farcall.runtime.internal.discovery;
 
 import io.farcall.RpcException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -106,8 +107,16 @@ final class ZooKeeperConnection {
     // TCP connection but never answers would hold close() for most of a session timeout.
     zooKeeperConfig.setProperty(
         ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Integer.toString(connectionTimeoutMillis));
+    CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder();
+    RegistrySecurity security = config.security();
+    if (security.digest() != null) {
+      builder.authorization("digest", security.digest().getBytes(StandardCharsets.UTF_8));
+    }
+    if (security.acls()) {
+      builder.aclProvider(new RegistryAcls());
+    }
     client =
-        CuratorFrameworkFactory.builder()
+        builder
             .zkClientConfig(zooKeeperConfig)
             .connectString(connectString)
             .sessionTimeoutMs((int) config.sessionTimeout().toMillis())

@@ -6,6 +6,7 @@ import io.farcall.DeadlineExceededException;
 import io.farcall.Interceptor;
 import io.farcall.InvalidCallException;
 import io.farcall.NoProviderException;
+import io.farcall.PermissionDeniedException;
 import io.farcall.ProviderUnavailableException;
 import io.farcall.RemoteCall;
 import io.farcall.RemoteException;
@@ -162,6 +163,9 @@ final class CallSteps {
     }
     if (e instanceof InvalidCallException) {
       return CallStatus.INVALID_CALL;
+    }
+    if (e instanceof PermissionDeniedException) {
+      return CallStatus.PERMISSION_DENIED;
     }
     if (e instanceof RpcException && !(e instanceof RemoteException)) {
       return CallStatus.INTERNAL;

@@ -6,6 +6,7 @@ import io.farcall.DeadlineExceededException;
 import io.farcall.InvalidCallException;
 import io.farcall.Metadata;
 import io.farcall.NoProviderException;
+import io.farcall.PermissionDeniedException;
 import io.farcall.ProviderUnavailableException;
 import io.farcall.RpcException;
 import io.farcall.runtime.internal.codec.PeerShapes;
@@ -564,8 +565,21 @@ class ClientCall {
         return;
       }
       try {
-        RpcException e =
-            Statuses.toException(status, response.header().getStatusMessage(), describe());
+        RpcException e;
+        if (status == Status.STATUS_PERMISSION_DENIED) {
+          stats.onSuccess(); // a provider that answers so is healthy
+          e =
+              new PermissionDeniedException(
+                  invoker.service.name(),
+                  method.key(),
+                  response
+                      .header()
+                      .getMetadataOrDefault(
+                          Statuses.IDENTITY_KEY, PermissionDeniedException.ANONYMOUS),
+                  "refused by the provider at " + endpoint.address());
+        } else {
+          e = Statuses.toException(status, response.header().getStatusMessage(), describe());
+        }
         if (e.isRetryable()) {
           retryOrFail(e);
         } else {

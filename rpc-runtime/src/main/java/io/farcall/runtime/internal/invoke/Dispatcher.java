@@ -33,6 +33,7 @@ final class Dispatcher implements RequestHandler {
   final BodyCodec codec;
   final Admission admission;
   final RuntimeMetrics metrics;
+  final Identities identities;
   private final ExecutorService executor;
   private final ServiceRoutes routes = new ServiceRoutes();
 
@@ -55,6 +56,7 @@ final class Dispatcher implements RequestHandler {
    *     end of their calls (their decoded arguments live as long): a request that would take more
    *     is refused as overloaded, unless nothing else is held, so that one request of any size can
    *     always run
+   * @param identities who callers are
    */
   Dispatcher(
       BodyCodec codec,
@@ -62,8 +64,10 @@ final class Dispatcher implements RequestHandler {
       int threads,
       int maxQueued,
       long maxHeldBytes,
-      RuntimeMetrics metrics) {
+      RuntimeMetrics metrics,
+      Identities identities) {
     this.metrics = metrics;
+    this.identities = identities;
     this.codec = codec;
     this.executor = executor;
     this.admission = new Admission(threads, maxQueued, maxHeldBytes);

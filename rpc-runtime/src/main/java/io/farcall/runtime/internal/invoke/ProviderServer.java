@@ -3,6 +3,7 @@ package io.farcall.runtime.internal.invoke;
 import io.farcall.ServerInterceptor;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.metrics.RuntimeMetrics;
+import io.farcall.runtime.internal.security.Tokens;
 import io.farcall.runtime.internal.transport.ServerTransport;
 import io.farcall.runtime.internal.transport.TransportConfig;
 import io.netty.channel.EventLoopGroup;
@@ -58,6 +59,7 @@ public final class ProviderServer {
    * Starts listening on {@code host:port} (port 0: any free port).
    *
    * @param ioGroup the event loops that serve the connections (shared with the consumer side)
+   * @param tokens the tokens callers may authenticate with, or null for none
    * @throws IllegalStateException if it cannot listen there
    */
   public static ProviderServer start(
@@ -67,14 +69,21 @@ public final class ProviderServer {
       Limits limits,
       String host,
       int port,
-      RuntimeMetrics metrics) {
+      RuntimeMetrics metrics,
+      Tokens tokens) {
     EventLoopGroup acceptor =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("farcall-accept", true), NioIoHandler.newFactory());
     ForkJoinPool executor = BoundedPool.create("farcall-exec", limits.threads());
     Dispatcher dispatcher =
         new Dispatcher(
-            codec, executor, limits.threads(), limits.queue(), limits.heldBytes(), metrics);
+            codec,
+            executor,
+            limits.threads(),
+            limits.queue(),
+            limits.heldBytes(),
+            metrics,
+            tokens == null ? Identities.CERTIFICATES : new Identities(tokens));
     metrics.executor(
         executor::getActiveThreadCount,
         () -> (int) Math.min(Integer.MAX_VALUE, executor.getQueuedSubmissionCount()),

@@ -2,6 +2,7 @@ package io.farcall.runtime.internal.invoke;
 
 import io.farcall.CallStatus;
 import io.farcall.Metadata;
+import io.farcall.PermissionDeniedException;
 import io.farcall.RemoteCall;
 import io.farcall.runtime.internal.codec.PeerShapes;
 import io.farcall.runtime.internal.codec.proto.Header;
@@ -246,6 +247,10 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
   }
 
   private void replyError(Throwable error) {
+    if (error instanceof PermissionDeniedException denied) {
+      replyDenied(denied);
+      return;
+    }
     outcome(CallStatus.APPLICATION_ERROR, null, error);
     if (oneway) {
       measured(CallStatus.APPLICATION_ERROR, error);
@@ -264,6 +269,24 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
           null);
     }
     measured(CallStatus.APPLICATION_ERROR, error); // unless it failed so
+  }
+
+  /**
+   * The authorization policy (or an interceptor) refused the caller: a status of its own, which the
+   * consumer turns into a {@link PermissionDeniedException} naming whom the provider saw.
+   */
+  private void replyDenied(PermissionDeniedException denied) {
+    outcome(CallStatus.PERMISSION_DENIED, null, denied);
+    release();
+    if (!oneway && !cancelled && conn.isActive()) {
+      conn.reply(
+          response(requestId, Status.STATUS_PERMISSION_DENIED, denied.getMessage()).toBuilder()
+              .putMetadata(Statuses.IDENTITY_KEY, denied.identity())
+              .build(),
+          null);
+      answered = true;
+    }
+    measured(CallStatus.PERMISSION_DENIED, denied);
   }
 
   @Override
@@ -373,6 +396,11 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
     return conn.remoteAddress();
   }
 
+  @Override
+  public String identity() {
+    return method.owner().identities.of(conn, metadata);
+  }
+
   String describe() {
     return method.service() + "." + method.descriptor().key() + " from " + conn.remoteAddress();
   }
@@ -438,6 +466,7 @@ class ServerCall implements Runnable, CallContext.Served, BodyWriter, ServerConn
       case STATUS_UNAVAILABLE -> CallStatus.SHUTTING_DOWN;
       case STATUS_NOT_FOUND, STATUS_INVALID_ARGUMENT -> CallStatus.INVALID_CALL;
       case STATUS_CANCELLED -> CallStatus.CANCELLED;
+      case STATUS_PERMISSION_DENIED -> CallStatus.PERMISSION_DENIED;
       default -> CallStatus.INTERNAL;
     };
   }

@@ -8,6 +8,9 @@ import io.farcall.runtime.internal.codec.proto.Status;
 
 /** Turns a reply's non-OK, non-application status into the exception a caller sees. */
 final class Statuses {
+  /** The metadata of a {@code STATUS_PERMISSION_DENIED} reply that names the caller refused. */
+  static final String IDENTITY_KEY = "farcall-identity";
+
   private Statuses() {}
 
   static RpcException toException(Status status, String message, String where) {

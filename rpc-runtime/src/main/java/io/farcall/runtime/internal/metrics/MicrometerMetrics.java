@@ -5,6 +5,7 @@ import io.farcall.ConnectionFailedException;
 import io.farcall.DeadlineExceededException;
 import io.farcall.InvalidCallException;
 import io.farcall.NoProviderException;
+import io.farcall.PermissionDeniedException;
 import io.farcall.ProviderUnavailableException;
 import io.farcall.RpcException;
 import io.micrometer.core.instrument.Counter;
@@ -100,7 +101,8 @@ final class MicrometerMetrics implements RuntimeMetrics {
     CallStatus.OVERLOADED,
     CallStatus.SHUTTING_DOWN,
     CallStatus.DEADLINE_EXCEEDED,
-    CallStatus.INVALID_CALL
+    CallStatus.INVALID_CALL,
+    CallStatus.PERMISSION_DENIED
   };
 
   @Override
@@ -359,6 +361,7 @@ final class MicrometerMetrics implements RuntimeMetrics {
           case INVALID_CALL -> InvalidCallException.class;
           case NO_PROVIDER -> NoProviderException.class;
           case CONNECTION_FAILED -> ConnectionFailedException.class;
+          case PERMISSION_DENIED -> PermissionDeniedException.class;
           case APPLICATION_ERROR, CANCELLED, INTERNAL -> RpcException.class;
         };
     return type == null ? NO_EXCEPTION : type.getName();

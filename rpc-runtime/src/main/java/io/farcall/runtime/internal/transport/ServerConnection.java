@@ -103,6 +103,43 @@ public final class ServerConnection {
     return session;
   }
 
+  /** {@link #certificateIdentity()}, once worked out; {@link #NONE} for none. */
+  private volatile String certificateIdentity;
+
+  private static final String NONE = new String("none"); // compared by reference
+
+  /** What the invoke layer worked out about a token this consumer sent, for it to reuse. */
+  private volatile Object tokenCache;
+
+  /** What {@link #tokenCache(Object)} kept, or null. */
+  public Object tokenCache() {
+    return tokenCache;
+  }
+
+  /** Keeps what was worked out about a token this consumer sent, replacing what was kept. */
+  public void tokenCache(Object known) {
+    tokenCache = known;
+  }
+
+  /**
+   * The identity in the consumer's TLS client certificate: its first URI subject alternative name
+   * (such as {@code spiffe://acme/checkout}), else its subject's common name; null when it showed
+   * no certificate (or the connection is plaintext). Worked out once per connection.
+   */
+  public String certificateIdentity() {
+    String id = certificateIdentity;
+    if (id == null) {
+      SSLSession s = session;
+      if (s == null) {
+        return null; // plaintext, or the handshake is not done: ask again later
+      }
+      id = PeerCertificates.identity(s);
+      certificateIdentity = id == null ? NONE : id;
+      return id;
+    }
+    return id == NONE ? null : id;
+  }
+
   public boolean isActive() {
     return channel.isActive();
   }
