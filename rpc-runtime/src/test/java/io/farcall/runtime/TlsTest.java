@@ -8,6 +8,7 @@ import io.farcall.NoProviderException;
 import io.farcall.RpcException;
 import io.farcall.runtime.FarcallSettings.TlsMode;
 import io.farcall.runtime.internal.transport.Tls;
+import io.farcall.runtime.testing.CallerLoad;
 import io.farcall.runtime.testing.Greeter;
 import io.farcall.runtime.testing.GreeterImpl;
 import io.farcall.runtime.testing.LogCapture;
@@ -301,5 +302,73 @@ class TlsTest {
       load.join(10_000);
     }
     assertThat(failed.get()).as("a call during rotation failed").isNull();
+  }
+
+  /** A provider named {@code name} that speaks TLS as {@code mode} says. */
+  private Farcall provider(String name, TlsMode mode, Issued cert) {
+    Farcall f =
+        runtime(
+            mode == TlsMode.OFF
+                ? Farcall.builder()
+                : Farcall.builder().tls(mode).tlsCertificate(cert.certificate(), cert.key()));
+    f.export(new GreeterImpl(name));
+    return f;
+  }
+
+  /** Starts {@code next} in place of {@code old}: once calls reach it, {@code old} stops. */
+  private Farcall replace(Farcall old, String next, TlsMode mode, Issued cert, Greeter... seenBy) {
+    Farcall started = provider(next, mode, cert);
+    for (Greeter g : seenBy) {
+      Poll.untilTrue(
+          "calls reach " + next,
+          () -> {
+            for (int i = 0; i < 20; i++) {
+              if (g.whoAmI().equals(next)) {
+                return true;
+              }
+            }
+            return false;
+          },
+          WAIT);
+    }
+    old.close(); // deregisters, then lets its calls finish
+    return started;
+  }
+
+  @Test
+  void aRunningFleetMovesFromPlaintextToTlsWithoutAFailedCall() throws Exception {
+    Issued cert = ca.issue("fleet");
+    Farcall a = provider("a-off", TlsMode.OFF, null);
+    Farcall b = provider("b-off", TlsMode.OFF, null);
+    Greeter plain = ready(consumer(Farcall.builder()));
+    try (CallerLoad<String> plainLoad = CallerLoad.start(4, (c, n) -> plain.whoAmI())) {
+      // 1. Providers accept both, one restart at a time; the plaintext consumer goes on.
+      a = replace(a, "a-permissive", TlsMode.PERMISSIVE, cert, plain);
+      b = replace(b, "b-permissive", TlsMode.PERMISSIVE, cert, plain);
+      // 2. Consumers trust the authority and speak TLS to providers that do.
+      Greeter either =
+          ready(consumer(Farcall.builder().tls(TlsMode.PERMISSIVE).tlsTrusted(ca.authorityFile())));
+      try (CallerLoad<String> eitherLoad = CallerLoad.start(4, (c, n) -> either.whoAmI())) {
+        plainLoad.close();
+        assertThat(plainLoad.failures()).as(plainLoad.summary()).isEmpty();
+        // 3. Providers refuse plaintext.
+        a = replace(a, "a-on", TlsMode.ON, cert, either);
+        b = replace(b, "b-on", TlsMode.ON, cert, either);
+        // 4. Consumers refuse plaintext too.
+        Greeter strict =
+            ready(consumer(Farcall.builder().tls(TlsMode.ON).tlsTrusted(ca.authorityFile())));
+        try (CallerLoad<String> strictLoad = CallerLoad.start(4, (c, n) -> strict.whoAmI())) {
+          Poll.untilTrue(
+              "strict calls reach both",
+              () -> strictLoad.returned("a-on") > 20 && strictLoad.returned("b-on") > 20,
+              WAIT);
+          eitherLoad.close();
+          strictLoad.close();
+          assertThat(eitherLoad.failures()).as(eitherLoad.summary()).isEmpty();
+          assertThat(strictLoad.failures()).as(strictLoad.summary()).isEmpty();
+          assertThat(eitherLoad.ok() + strictLoad.ok()).isPositive();
+        }
+      }
+    }
   }
 }

@@ -207,6 +207,9 @@ public final class Connection {
     while (c.getCause() != null && c.getCause() != c) {
       c = c.getCause();
     }
+    if (c instanceof java.nio.channels.ClosedChannelException) {
+      return "the peer closed the connection";
+    }
     return c.getMessage() != null ? c.getMessage() : c.toString();
   }
 
