@@ -25,7 +25,14 @@ record Plan(
     Map<String, String> jmhTimes) {
 
   static final List<String> ALL_PEERS =
-      List.of("farcall", "farcall-nonblocking", "grpc", "grpc-tuned", "netty-ceiling");
+      List.of(
+          "farcall",
+          "farcall-nonblocking",
+          "grpc",
+          "grpc-tuned",
+          "farcall-tls",
+          "grpc-tls",
+          "netty-ceiling");
   static final List<String> ALL_WORKLOADS =
       List.of("existUser", "createUser", "getUser", "listUser");
   static final List<String> ALL_MODES = List.of("1", "32", "128", "async128");

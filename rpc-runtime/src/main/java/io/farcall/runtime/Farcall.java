@@ -9,6 +9,7 @@ import io.farcall.runtime.internal.discovery.Endpoint;
 import io.farcall.runtime.internal.discovery.Registration;
 import io.farcall.runtime.internal.discovery.Registry;
 import io.farcall.runtime.internal.discovery.RegistryConfig;
+import io.farcall.runtime.internal.discovery.RegistryKeyStore;
 import io.farcall.runtime.internal.discovery.RegistrySecurity;
 import io.farcall.runtime.internal.discovery.ServiceDirectory;
 import io.farcall.runtime.internal.invoke.ClientInvoker;
@@ -132,7 +133,17 @@ public final class Farcall implements AutoCloseable {
     TokenCredentials credentials =
         settings.tokenFile() == null ? null : new TokenCredentials(settings.tokenFile());
     RegistrySecurity registrySecurity =
-        new RegistrySecurity(digest(settings.registryDigest()), settings.registryAcl());
+        new RegistrySecurity(
+            digest(settings.registryDigest()),
+            settings.registryAcl(),
+            settings.registryTls()
+                ? new RegistrySecurity.Tls(
+                    settings.registryTlsCertificate() == null
+                        ? null
+                        : RegistryKeyStore.write(
+                            settings.registryTlsCertificate(), settings.registryTlsKey()),
+                    settings.registryTlsTrusted())
+                : null);
     List<Runnable> reloads = new ArrayList<>();
     if (tls != null) {
       reloads.add(tls::reloadIfChanged);

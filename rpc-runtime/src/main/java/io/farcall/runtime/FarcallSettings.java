@@ -81,6 +81,10 @@ public final class FarcallSettings {
   private final Path tokenFile;
   private final Path registryDigest;
   private final boolean registryAcl;
+  private final boolean registryTls;
+  private final Path registryTlsTrusted;
+  private final Path registryTlsCertificate;
+  private final Path registryTlsKey;
 
   /** How a runtime speaks TLS with its peers (see the README's "Security"). */
   public enum TlsMode {
@@ -161,6 +165,36 @@ public final class FarcallSettings {
     this.tokenFile = b.tokenFile;
     this.registryDigest = b.registryDigest;
     this.registryAcl = b.registryAcl;
+    this.registryTls = b.registryTls;
+    this.registryTlsTrusted = b.registryTlsTrusted != null ? b.registryTlsTrusted : b.tlsTrusted;
+    this.registryTlsCertificate =
+        b.registryTlsCertificate != null ? b.registryTlsCertificate : b.tlsCertificate;
+    this.registryTlsKey = b.registryTlsKey != null ? b.registryTlsKey : b.tlsKey;
+    if (registryTls && (registryTlsCertificate == null) != (registryTlsKey == null)) {
+      throw new IllegalArgumentException(
+          "option 'registrytlscert': a certificate for ZooKeeper needs its key (registrytlskey),"
+              + " and a key its certificate");
+    }
+  }
+
+  /** Whether the connection to ZooKeeper speaks TLS (ZooKeeper's own client TLS). */
+  public boolean registryTls() {
+    return registryTls;
+  }
+
+  /** The PEM authorities trusted to sign ZooKeeper's certificate (default tlsca), or null. */
+  public Path registryTlsTrusted() {
+    return registryTlsTrusted;
+  }
+
+  /** The PEM certificate chain shown to ZooKeeper (default tlscert), or null. */
+  public Path registryTlsCertificate() {
+    return registryTlsCertificate;
+  }
+
+  /** The PEM private key of {@link #registryTlsCertificate()} (default tlskey), or null. */
+  public Path registryTlsKey() {
+    return registryTlsKey;
   }
 
   /** The file of {@code user:password} for ZooKeeper's digest authentication, or null. */
@@ -538,6 +572,26 @@ public final class FarcallSettings {
         Boolean.toString(DEFAULT.registryAcl),
         (b, v) -> b.registryAcl(parseBoolean("registryacl", v)));
     t.add(
+        "registrytls",
+        "true to speak TLS to ZooKeeper (ZooKeeper's own client TLS, through its Netty socket)",
+        Boolean.toString(DEFAULT.registryTls),
+        (b, v) -> b.registryTls(parseBoolean("registrytls", v)));
+    t.add(
+        "registrytlsca",
+        "PEM file of the authorities trusted to sign ZooKeeper's certificate (default tlsca)",
+        null,
+        (b, v) -> b.registryTlsTrusted = parsePath(v));
+    t.add(
+        "registrytlscert",
+        "PEM file of the certificate chain shown to ZooKeeper (default tlscert)",
+        null,
+        (b, v) -> b.registryTlsCertificate = parsePath(v));
+    t.add(
+        "registrytlskey",
+        "PEM file of registrytlscert's private key, unencrypted PKCS#8 (default tlskey)",
+        null,
+        (b, v) -> b.registryTlsKey = parsePath(v));
+    t.add(
         "timeout",
         "default call timeout: milliseconds, or a number with ms, s or m",
         text(DEFAULT.timeout),
@@ -891,8 +945,36 @@ public final class FarcallSettings {
     private Path tokenFile;
     private Path registryDigest;
     private boolean registryAcl;
+    private boolean registryTls;
+    private Path registryTlsTrusted;
+    private Path registryTlsCertificate;
+    private Path registryTlsKey;
 
     private Builder() {}
+
+    /**
+     * Whether the connection to ZooKeeper speaks TLS, through ZooKeeper's own client TLS; false by
+     * default. It trusts {@link #registryTlsTrusted} (by default {@link #tlsTrusted}) and shows
+     * {@link #registryTlsCertificate} (by default {@link #tlsCertificate}), read at start-up.
+     */
+    public Builder registryTls(boolean on) {
+      this.registryTls = on;
+      return this;
+    }
+
+    /** The PEM authorities trusted to sign ZooKeeper's certificate, if not those of tlsca. */
+    public Builder registryTlsTrusted(Path authorities) {
+      this.registryTlsTrusted = java.util.Objects.requireNonNull(authorities, "authorities");
+      return this;
+    }
+
+    /** The PEM certificate chain and key shown to ZooKeeper, if not those of tlscert and tlskey. */
+    public Builder registryTlsCertificate(Path certificateChain, Path privateKey) {
+      this.registryTlsCertificate =
+          java.util.Objects.requireNonNull(certificateChain, "certificateChain");
+      this.registryTlsKey = java.util.Objects.requireNonNull(privateKey, "privateKey");
+      return this;
+    }
 
     /**
      * Authenticates to ZooKeeper with its digest scheme, as the {@code user:password} that {@code

@@ -35,6 +35,22 @@ final class FarcallSession implements Peer.Session {
   }
 
   /**
+   * Providers with {@code tls=on} and a certificate, and a consumer with {@code tls=on} that trusts
+   * its authority.
+   */
+  static FarcallSession startTls(int providers) throws Exception {
+    TlsFiles tls = TlsFiles.create();
+    return start(
+        providers,
+        false,
+        b ->
+            b.tls(FarcallSettings.TlsMode.ON)
+                .tlsCertificate(tls.certificate(), tls.key())
+                .tlsTrusted(tls.authority())
+                .tlsClientAuth(FarcallSettings.ClientAuth.NONE));
+  }
+
+  /**
    * @param settings applied to the builder of every runtime of the session, consumer's and
    *     providers'
    */

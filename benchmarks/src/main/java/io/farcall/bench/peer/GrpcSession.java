@@ -19,8 +19,12 @@ import io.farcall.bench.model.UserService;
 import io.farcall.bench.model.UserServiceImpl;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +52,19 @@ final class GrpcSession implements Peer.Session {
   }
 
   static GrpcSession start(int providers, boolean tuned) throws Exception {
+    return start(providers, tuned, null);
+  }
+
+  /** Default settings over TLS 1.3, through the OpenSSL grpc-netty-shaded carries. */
+  static GrpcSession startTls(int providers) throws Exception {
+    if (!OpenSsl.isAvailable()) {
+      throw new IllegalStateException(
+          "grpc-netty-shaded's OpenSSL did not load: " + OpenSsl.unavailabilityCause());
+    }
+    return start(providers, false, TlsFiles.create());
+  }
+
+  private static GrpcSession start(int providers, boolean tuned, TlsFiles tls) throws Exception {
     if (providers != 1) {
       throw new IllegalArgumentException("the gRPC peer runs one server");
     }
@@ -55,14 +72,30 @@ final class GrpcSession implements Peer.Session {
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .maxInboundMessageSize(MAX_MESSAGE)
             .addService(new Service(new UserServiceImpl()));
+    if (tls != null) {
+      sb.sslContext(
+          GrpcSslContexts.configure(
+                  SslContextBuilder.forServer(tls.certificate().toFile(), tls.key().toFile()),
+                  SslProvider.OPENSSL)
+              .protocols("TLSv1.3")
+              .build());
+    }
     if (tuned) {
       sb.directExecutor();
     }
     Server server = sb.build().start();
     NettyChannelBuilder cb =
         NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
-            .usePlaintext()
             .maxInboundMessageSize(MAX_MESSAGE);
+    if (tls == null) {
+      cb.usePlaintext();
+    } else {
+      cb.sslContext(
+          GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.OPENSSL)
+              .protocols("TLSv1.3")
+              .trustManager(tls.authority().toFile())
+              .build());
+    }
     if (tuned) {
       cb.directExecutor();
     }

@@ -35,6 +35,20 @@ public enum Peer {
       return GrpcSession.start(providers, true);
     }
   },
+  /** {@link #FARCALL} over TLS 1.3 (OpenSSL through netty-tcnative): {@code tls=on}. */
+  FARCALL_TLS("farcall-tls", true) {
+    @Override
+    public Session start(int providers) throws Exception {
+      return FarcallSession.startTls(providers);
+    }
+  },
+  /** {@link #GRPC} over TLS 1.3, with the OpenSSL that grpc-netty-shaded carries. */
+  GRPC_TLS("grpc-tls", true) {
+    @Override
+    public Session start(int providers) throws Exception {
+      return GrpcSession.startTls(providers);
+    }
+  },
   /** The ceiling: raw Netty bouncing Farcall's frame bytes, batched flushes, no codec. */
   CEILING("netty-ceiling", false) {
     @Override
@@ -75,7 +89,8 @@ public enum Peer {
     throw new IllegalArgumentException(
         "unknown peer '"
             + label
-            + "'; known: farcall, farcall-nonblocking, grpc, grpc-tuned, netty-ceiling");
+            + "'; known: farcall, farcall-nonblocking, grpc, grpc-tuned, farcall-tls, grpc-tls,"
+            + " netty-ceiling");
   }
 
   /** A started peer: its client, and everything to stop. */

@@ -11,7 +11,7 @@ class PeersTest {
   @ParameterizedTest
   @EnumSource(
       value = Peer.class,
-      names = {"FARCALL", "FARCALL_NONBLOCKING", "GRPC", "GRPC_TUNED"})
+      names = {"FARCALL", "FARCALL_NONBLOCKING", "GRPC", "GRPC_TUNED", "FARCALL_TLS", "GRPC_TLS"})
   void everyPeerThatDecodesReturnsTheSameObjectsTheServiceBuilt(Peer peer) throws Exception {
     try (Peer.Session s = peer.start(1)) {
       UserService client = s.client();
@@ -47,6 +47,17 @@ class PeersTest {
       client.getUser(7);
       client.listUser(3);
       assertThat(client.echo(new byte[1000])).hasSize(1000);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void farcallsTlsPeerRunsOnOpenSsl() throws Exception {
+    try (io.farcall.runtime.testing.LogCapture log =
+            io.farcall.runtime.testing.LogCapture.of("io.farcall.runtime.internal.transport.Tls");
+        Peer.Session s = Peer.FARCALL_TLS.start(1)) {
+      assertThat(s.client().existUser("a@example.org")).isTrue();
+      assertThat(log.messages(org.apache.logging.log4j.Level.INFO))
+          .anySatisfy(m -> assertThat(m).startsWith("TLS ON through OpenSSL"));
     }
   }
 }

@@ -7,9 +7,25 @@ package io.farcall.runtime.internal.discovery;
  *     own SASL, configured by a JAAS {@code Client} section, needs nothing here)
  * @param acls whether the nodes this registry creates, and the base path and service nodes it
  *     registers under, let only the identity that created them change them, and anyone read them
+ * @param tls how the connection to ZooKeeper speaks TLS, or null for plaintext
  */
-public record RegistrySecurity(String digest, boolean acls) {
-  public static final RegistrySecurity NONE = new RegistrySecurity(null, false);
+public record RegistrySecurity(String digest, boolean acls, Tls tls) {
+  public static final RegistrySecurity NONE = new RegistrySecurity(null, false, null);
+
+  /**
+   * ZooKeeper's own client TLS, as its PEM files say.
+   *
+   * @param keyStore one PEM file of this client's certificate chain and private key, or null for
+   *     none (a server that asks no client certificate)
+   * @param trusted the PEM file of the authorities trusted to sign ZooKeeper's certificate, or null
+   *     for the JDK's
+   */
+  public record Tls(java.nio.file.Path keyStore, java.nio.file.Path trusted) {}
+
+  /** Without TLS to ZooKeeper. */
+  public RegistrySecurity(String digest, boolean acls) {
+    this(digest, acls, null);
+  }
 
   public RegistrySecurity {
     if (digest != null && (digest.indexOf(':') <= 0 || digest.endsWith(":"))) {

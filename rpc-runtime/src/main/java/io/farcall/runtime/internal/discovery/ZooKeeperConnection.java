@@ -109,6 +109,9 @@ final class ZooKeeperConnection {
         ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Integer.toString(connectionTimeoutMillis));
     CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder();
     RegistrySecurity security = config.security();
+    if (security.tls() != null) {
+      secure(zooKeeperConfig, security.tls());
+    }
     if (security.digest() != null) {
       builder.authorization("digest", security.digest().getBytes(StandardCharsets.UTF_8));
     }
@@ -160,6 +163,28 @@ final class ZooKeeperConnection {
       LOG.debug("Connected to ZooKeeper at {}, base path {}", connectString, config.basePath());
     }
     return connected;
+  }
+
+  /**
+   * Makes the ZooKeeper client speak TLS, with its own settings: its Netty socket (by the class's
+   * name, whatever shading made of it) and PEM files for its key and trusted authorities.
+   */
+  private static void secure(ZKClientConfig zk, RegistrySecurity.Tls tls) {
+    zk.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
+    zk.setProperty(
+        ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET,
+        org.apache.zookeeper.ClientCnxnSocketNetty.class.getName());
+    try (org.apache.zookeeper.common.ClientX509Util x509 =
+        new org.apache.zookeeper.common.ClientX509Util()) {
+      if (tls.keyStore() != null) {
+        zk.setProperty(x509.getSslKeystoreLocationProperty(), tls.keyStore().toString());
+        zk.setProperty(x509.getSslKeystoreTypeProperty(), "PEM");
+      }
+      if (tls.trusted() != null) {
+        zk.setProperty(x509.getSslTruststoreLocationProperty(), tls.trusted().toString());
+        zk.setProperty(x509.getSslTruststoreTypeProperty(), "PEM");
+      }
+    }
   }
 
   /** The ZooKeeper connect string in use (in zero-config, {@code 127.0.0.1:2181}). */
