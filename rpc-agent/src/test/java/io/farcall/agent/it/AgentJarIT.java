@@ -35,15 +35,24 @@ class AgentJarIT {
   private static final Pattern RELOCATED_NATIVE =
       Pattern.compile("META-INF/native/(lib)?io_farcall_shaded_[^/]+");
 
-  /** The rest of what {@code META-INF/} may hold: the manifest, and licenses and notices. */
+  /**
+   * The rest of what {@code META-INF/} may hold: the manifest, and licenses and notices
+   * (netty-tcnative keeps BoringSSL's and its own under {@code license/}).
+   */
   private static final Pattern META_INF_FILES =
       Pattern.compile(
           "META-INF/(MANIFEST\\.MF|([\\w.-]+-)?(LICENSE|NOTICE|DEPENDENCIES)(\\.txt)?"
-              + "|licenses/[^/]+)");
+              + "|licenses?/[^/]+)");
 
   /** Directories that may stand outside {@link #OWN}. */
   private static final Set<String> DIRECTORIES =
-      Set.of("io/", "META-INF/", "META-INF/services/", "META-INF/licenses/", "META-INF/native/");
+      Set.of(
+          "io/",
+          "META-INF/",
+          "META-INF/services/",
+          "META-INF/licenses/",
+          "META-INF/license/",
+          "META-INF/native/");
 
   @Test
   void everyEntryIsFarcallsOwnOrRelocatedOrAnAllowedMetaInfFile() throws IOException {
