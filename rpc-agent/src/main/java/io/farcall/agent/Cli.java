@@ -25,6 +25,7 @@ public final class Cli {
       """
       usage: java -jar rpc-agent.jar list [--registry CONNECT] [--basepath PATH]
              java -jar rpc-agent.jar ping SERVICE [--registry CONNECT] [--basepath PATH] [--timeout T]
+                                     [--tlsca FILE [--tlscert FILE --tlskey FILE]]
              java -jar rpc-agent.jar diff SERVICE [--registry CONNECT] [--basepath PATH]
              java -jar rpc-agent.jar top [SERVICE] [--registry CONNECT] [--basepath PATH]
                                      [--interval T] [--count N]
@@ -60,6 +61,9 @@ public final class Cli {
         --basepath PATH     ZooKeeper path the services are registered under (default %s)
         --timeout T         ping: time each provider has to connect and answer, e.g. 500ms,
                             3s (a bare number is milliseconds; default %d ms)
+        --tlsca FILE        ping: PEM authorities to trust, to ping providers that speak TLS
+        --tlscert FILE, --tlskey FILE
+                            ping: PEM certificate and key to show providers that ask for one
         --interval T        top: time between tables (default %s; at least 100ms)
         --count N           top: stop after N tables (default: until stopped)
         --port PORT         zookeeper: port to listen on (default %d)
@@ -86,6 +90,26 @@ public final class Cli {
   private static final String LOG_PREFIX = "org.apache.logging.log4j.simplelog.";
 
   private Cli() {}
+
+  /**
+   * The TLS a ping speaks to providers that do, from {@code --tlsca}, {@code --tlscert} and {@code
+   * --tlskey}; null without them.
+   */
+  static io.farcall.runtime.FarcallSettings tls(CliArgs args) {
+    if (args.tlsCa() == null && args.tlsCert() == null) {
+      return null;
+    }
+    io.farcall.runtime.FarcallSettings.Builder b =
+        io.farcall.runtime.FarcallSettings.builder()
+            .tls(io.farcall.runtime.FarcallSettings.TlsMode.PERMISSIVE);
+    if (args.tlsCa() != null) {
+      b.tlsTrusted(args.tlsCa());
+    }
+    if (args.tlsCert() != null) {
+      b.tlsCertificate(args.tlsCert(), args.tlsKey());
+    }
+    return b.settings();
+  }
 
   public static void main(String[] args) {
     CliArgs parsed;
@@ -121,7 +145,7 @@ public final class Cli {
       try {
         ops =
             FarcallOps.connect(
-                args.registry(), args.basePath(), FarcallOps.DEFAULT_CONNECT_TIMEOUT);
+                args.registry(), args.basePath(), FarcallOps.DEFAULT_CONNECT_TIMEOUT, tls(args));
       } catch (RegistryUnavailableException e) {
         err.println(
             "farcall: no registry answered at "

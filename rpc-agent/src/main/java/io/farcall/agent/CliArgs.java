@@ -22,7 +22,10 @@ record CliArgs(
     boolean stdin,
     boolean verbose,
     Duration interval,
-    int count) {
+    int count,
+    java.nio.file.Path tlsCa,
+    java.nio.file.Path tlsCert,
+    java.nio.file.Path tlsKey) {
 
   static final String DEFAULT_REGISTRY = "127.0.0.1:2181";
   static final String DEFAULT_BASE_PATH = "/farcall";
@@ -66,7 +69,10 @@ record CliArgs(
           "--timeout", Set.of(Command.PING),
           "--port", Set.of(Command.ZOOKEEPER),
           "--interval", Set.of(Command.TOP),
-          "--count", Set.of(Command.TOP));
+          "--count", Set.of(Command.TOP),
+          "--tlsca", Set.of(Command.PING),
+          "--tlscert", Set.of(Command.PING),
+          "--tlskey", Set.of(Command.PING));
 
   /** Flags, and the commands they apply to. */
   private static final Map<String, Set<Command>> FLAGS =
@@ -169,6 +175,9 @@ record CliArgs(
     boolean verbose = false;
     Duration interval = DEFAULT_INTERVAL;
     int count = UNTIL_STOPPED;
+    java.nio.file.Path tlsCa = null;
+    java.nio.file.Path tlsCert = null;
+    java.nio.file.Path tlsKey = null;
     for (String[] option : options) {
       String name = option[0];
       String value = option[1];
@@ -185,11 +194,18 @@ record CliArgs(
         case "--verbose" -> verbose = true;
         case "--interval" -> interval = interval(value);
         case "--count" -> count = count(value);
+        case "--tlsca" -> tlsCa = java.nio.file.Path.of(value);
+        case "--tlscert" -> tlsCert = java.nio.file.Path.of(value);
+        case "--tlskey" -> tlsKey = java.nio.file.Path.of(value);
         default -> throw new IllegalStateException(name);
       }
     }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new UsageException("options --tlscert and --tlskey go together");
+    }
     return new CliArgs(
-        command, service, registry, basePath, timeout, port, stdin, verbose, interval, count);
+        command, service, registry, basePath, timeout, port, stdin, verbose, interval, count, tlsCa,
+        tlsCert, tlsKey);
   }
 
   private static CliArgs help() {
@@ -203,7 +219,10 @@ record CliArgs(
         false,
         false,
         DEFAULT_INTERVAL,
-        UNTIL_STOPPED);
+        UNTIL_STOPPED,
+        null,
+        null,
+        null);
   }
 
   private static String registry(String value) throws UsageException {

@@ -123,4 +123,21 @@ class CliArgsTest {
         .isInstanceOf(UsageException.class)
         .hasMessage("option --count does not apply to list");
   }
+
+  @Test
+  void pingTakesTheTlsFilesToSpeakTlsWith() throws Exception {
+    CliArgs a =
+        CliArgs.parse(
+            "ping", "acme.Inventory", "--tlsca", "ca.pem", "--tlscert=c.pem", "--tlskey", "k.pem");
+
+    assertThat(a.tlsCa()).isEqualTo(java.nio.file.Path.of("ca.pem"));
+    assertThat(a.tlsCert()).isEqualTo(java.nio.file.Path.of("c.pem"));
+    assertThat(a.tlsKey()).isEqualTo(java.nio.file.Path.of("k.pem"));
+    assertThatThrownBy(() -> CliArgs.parse("ping", "acme.Inventory", "--tlscert", "c.pem"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("options --tlscert and --tlskey go together");
+    assertThatThrownBy(() -> CliArgs.parse("list", "--tlsca", "ca.pem"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("option --tlsca does not apply to list");
+  }
 }

@@ -12,6 +12,8 @@ import io.farcall.runtime.internal.discovery.Registry;
 import io.farcall.runtime.internal.discovery.RegistryConfig;
 import io.farcall.runtime.internal.transport.ClientTransport;
 import io.farcall.runtime.internal.transport.Connection;
+import io.farcall.runtime.internal.transport.ConnectionLimits;
+import io.farcall.runtime.internal.transport.Tls;
 import io.farcall.runtime.internal.transport.TransportConfig;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
@@ -68,7 +70,11 @@ public final class FarcallOps implements AutoCloseable {
   private final ClientTransport transport;
 
   private FarcallOps(
-      String registryAddress, String basePath, Registry registry, Duration connectTimeout) {
+      String registryAddress,
+      String basePath,
+      Registry registry,
+      Duration connectTimeout,
+      Tls tls) {
     this.registryAddress = registryAddress;
     this.basePath = basePath;
     this.registry = registry;
@@ -81,7 +87,9 @@ public final class FarcallOps implements AutoCloseable {
             new TransportConfig(
                 MAX_FRAME_SIZE,
                 connectTimeout,
-                FarcallSettings.builder().settings().heartbeatInterval()),
+                FarcallSettings.builder().settings().heartbeatInterval(),
+                ConnectionLimits.DEFAULTS,
+                tls),
             null);
   }
 
@@ -97,7 +105,21 @@ public final class FarcallOps implements AutoCloseable {
    * @throws IllegalArgumentException if an argument is malformed
    */
   public static FarcallOps connect(String registry, String basePath, Duration connectTimeout) {
+    return connect(registry, basePath, connectTimeout, null);
+  }
+
+  /**
+   * As {@link #connect(String, String, Duration)}, pinging providers that speak TLS with the TLS
+   * settings of {@code tls} ({@code tlsca}, and {@code tlscert} and {@code tlskey} for providers
+   * that ask for a client certificate); without them (null), such providers are pinged in plaintext
+   * only if they accept it, and reported as speaking TLS only otherwise.
+   *
+   * @throws IllegalArgumentException naming the option whose file is missing or unusable
+   */
+  public static FarcallOps connect(
+      String registry, String basePath, Duration connectTimeout, FarcallSettings tls) {
     requireNonNull(registry, "registry");
+    Tls secure = tls == null ? null : Tls.start(tls.tls());
     if (registry.isBlank()) {
       throw new IllegalArgumentException("registry must not be blank");
     }
@@ -115,7 +137,8 @@ public final class FarcallOps implements AutoCloseable {
     } catch (RpcException e) {
       throw new RegistryUnavailableException(config.connectString(), e.getMessage(), e);
     }
-    return new FarcallOps(config.connectString(), config.basePath(), started, connectTimeout);
+    return new FarcallOps(
+        config.connectString(), config.basePath(), started, connectTimeout, secure);
   }
 
   /** The ZooKeeper connect string this reads. */
@@ -178,7 +201,16 @@ public final class FarcallOps implements AutoCloseable {
   }
 
   private static CompletableFuture<PingResult> ping(ClientTransport transport, Provider p) {
-    Connection c = transport.connection(p.host(), p.port());
+    boolean secure = p.tls() != null && transport.tls() != null;
+    if (!secure && Endpoint.TlsSupport.of(p.tls()) == Endpoint.TlsSupport.REQUIRED) {
+      return completedFuture(
+          PingResult.failed(
+              p,
+              Outcome.UNREACHABLE,
+              "speaks TLS only: ping it with --tlsca (and --tlscert and --tlskey if it asks for a"
+                  + " client certificate)"));
+    }
+    Connection c = transport.connection(p.host(), p.port(), secure);
     // The first exchange on a fresh connection mostly measures this JVM loading the classes of the
     // frame path; the second one measures the provider and the network.
     return c.probe(p.service())
@@ -285,6 +317,8 @@ public final class FarcallOps implements AutoCloseable {
    * @param contractText that contract as text, or null
    * @param adminPort the port of the provider's admin endpoint (metrics and health) at {@code
    *     host}, or -1 if it registered none
+   * @param tls what its registration says of TLS: {@code required}, {@code optional}, or null for
+   *     plaintext only
    */
   public record Provider(
       String service,
@@ -294,7 +328,8 @@ public final class FarcallOps implements AutoCloseable {
       Instant registeredAt,
       String contract,
       String contractText,
-      int adminPort) {
+      int adminPort,
+      String tls) {
     static final Comparator<Provider> ORDER =
         Comparator.comparing(Provider::host)
             .thenComparingInt(Provider::port)
@@ -320,7 +355,7 @@ public final class FarcallOps implements AutoCloseable {
         Instant registeredAt,
         String contract,
         String contractText) {
-      this(service, id, host, port, registeredAt, contract, contractText, -1);
+      this(service, id, host, port, registeredAt, contract, contractText, -1, null);
     }
 
     static Provider of(String service, Endpoint e, Map<String, String> metadata) {
@@ -332,7 +367,8 @@ public final class FarcallOps implements AutoCloseable {
           e.registeredAtMillis() > 0 ? Instant.ofEpochMilli(e.registeredAtMillis()) : null,
           metadata.get(Farcall.CONTRACT_KEY),
           metadata.get(Farcall.CONTRACT_TEXT_KEY),
-          portOf(metadata.get(Farcall.ADMIN_PORT_KEY)));
+          portOf(metadata.get(Farcall.ADMIN_PORT_KEY)),
+          e.tls().text());
     }
 
     /** The admin port a registration states, or -1 if it states none (or nonsense). */

@@ -371,4 +371,33 @@ class TlsTest {
       }
     }
   }
+
+  @Test
+  void theCommandLinesPingSpeaksTlsToProvidersThatDoAndSaysWhenItCannot() {
+    provider(shows(ca.issue("provider"), TlsMode.ON));
+    try (FarcallOps plain = FarcallOps.connect(zk.connectString(), "/farcall", WAIT)) {
+      List<FarcallOps.Provider> providers =
+          Poll.until(
+              () -> plain.services().getOrDefault(Greeter.class.getName(), List.of()),
+              l -> !l.isEmpty(),
+              WAIT);
+      assertThat(providers.get(0).tls()).isEqualTo("required");
+      FarcallOps.PingResult refused = plain.ping(providers, Duration.ofSeconds(5)).get(0);
+      assertThat(refused.outcome()).isEqualTo(FarcallOps.Outcome.UNREACHABLE);
+      assertThat(refused.detail()).contains("speaks TLS only");
+
+      try (FarcallOps secure =
+          FarcallOps.connect(
+              zk.connectString(),
+              "/farcall",
+              WAIT,
+              Farcall.builder()
+                  .tls(TlsMode.PERMISSIVE)
+                  .tlsTrusted(ca.authorityFile())
+                  .settings())) {
+        assertThat(secure.ping(providers, Duration.ofSeconds(5)).get(0).outcome())
+            .isEqualTo(FarcallOps.Outcome.OK);
+      }
+    }
+  }
 }
