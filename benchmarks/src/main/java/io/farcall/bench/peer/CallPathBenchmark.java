@@ -4,9 +4,11 @@ import io.farcall.bench.model.Page;
 import io.farcall.bench.model.User;
 import io.farcall.bench.model.UserService;
 import io.farcall.bench.model.Users;
+import io.farcall.runtime.FarcallSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -37,12 +39,21 @@ public class CallPathBenchmark {
   @Param({"off"})
   public String metrics;
 
+  /**
+   * {@code off}: plaintext (the default); {@code on}: TLS 1.3 through OpenSSL between consumer and
+   * provider ({@code tls=on}), for the cost of TLS ({@code -p tls=off,on}).
+   */
+  @Param({"off"})
+  public String tls;
+
   private FarcallSession session;
   private UserService users;
   private final User user = Users.user(1);
 
   @Setup(Level.Trial)
   public void start() throws Exception {
+    UnaryOperator<FarcallSettings.Builder> secure =
+        tls.equals("on") ? FarcallSession.tlsSettings(TlsFiles.create()) : b -> b;
     session =
         FarcallSession.start(
             1,
@@ -51,8 +62,10 @@ public class CallPathBenchmark {
             // (for TracingCostBenchmark) and no SDK is set, as in many applications.
             b ->
                 metrics.equals("prometheus")
-                    ? b.meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
-                    : b);
+                    ? secure
+                        .apply(b)
+                        .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                    : secure.apply(b));
     users = session.client();
   }
 

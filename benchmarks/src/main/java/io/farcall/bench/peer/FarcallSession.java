@@ -39,15 +39,16 @@ final class FarcallSession implements Peer.Session {
    * its authority.
    */
   static FarcallSession startTls(int providers) throws Exception {
-    TlsFiles tls = TlsFiles.create();
-    return start(
-        providers,
-        false,
-        b ->
-            b.tls(FarcallSettings.TlsMode.ON)
-                .tlsCertificate(tls.certificate(), tls.key())
-                .tlsTrusted(tls.authority())
-                .tlsClientAuth(FarcallSettings.ClientAuth.NONE));
+    return start(providers, false, tlsSettings(TlsFiles.create()));
+  }
+
+  /** {@code tls=on} with {@code files}, one-way (no client certificate), for every runtime. */
+  static UnaryOperator<FarcallSettings.Builder> tlsSettings(TlsFiles files) {
+    return b ->
+        b.tls(FarcallSettings.TlsMode.ON)
+            .tlsCertificate(files.certificate(), files.key())
+            .tlsTrusted(files.authority())
+            .tlsClientAuth(FarcallSettings.ClientAuth.NONE);
   }
 
   /**

@@ -65,6 +65,36 @@ class AgentTlsIT {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void whereOpenSslDoesNotLoadTheJdksTlsServesAndSaysSo() throws Exception {
+    TestPki ca = TestPki.authority(dir, "fleet");
+    String registry = "registry=" + zk.connectString();
+    String trust = ",tls=on,tlsca=" + ca.authorityFile();
+    // Netty's own switch, under the agent's relocated name: OpenSSL as if it did not load.
+    Jvm provider =
+        Jvm.builder("provider")
+            .agentOptions(registry + trust + shows(ca.issue("inventory")))
+            .jvmArg("-Dio.farcall.shaded.io.netty.handler.ssl.noOpenSsl=true")
+            .jvmArg("-Dapp.name=provider-A")
+            .appClasspath()
+            .main("acme.shop.ProviderApp")
+            .start(jvms);
+    provider.awaitLine(l -> l.equals("READY provider-A"), Duration.ofSeconds(60));
+    Jvm consumer =
+        Jvm.builder("consumer")
+            .agentOptions(registry + trust + shows(ca.issue("checkout")))
+            .appClasspath()
+            .main("acme.shop.ConsumerApp")
+            .start(jvms);
+
+    assertThat(consumer.awaitExit(Duration.ofSeconds(60))).as(consumer.output()).isZero();
+    assertThat(consumer.lines()).contains("reserve=7", "DONE");
+    assertThat(provider.lines())
+        .as(provider.output())
+        .anyMatch(l -> l.contains("TLS ON through the JDK's TLS: OpenSSL did not load"));
+    assertThat(consumer.lines()).anyMatch(l -> l.contains("TLS ON through OpenSSL"));
+  }
+
   private static String shows(Issued cert) {
     return ",tlscert=" + cert.certificate() + ",tlskey=" + cert.key();
   }

@@ -132,14 +132,25 @@ class RegistryAclTest {
     long before = provider.curator().getZookeeperClient().getZooKeeper().getSessionId();
 
     ZooKeeper victim = provider.curator().getZookeeperClient().getZooKeeper();
-    // A second handle on the same session; closing it ends the session on the server.
-    new ZooKeeper(
+    // A second handle on the same session; closing it once connected ends the session on the
+    // server.
+    CountDownLatch twinUp = new CountDownLatch(1);
+    ZooKeeper twin =
+        new ZooKeeper(
             zooKeeper.connectString(),
             (int) SESSION_TIMEOUT.toMillis(),
-            e -> {},
+            e -> {
+              if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                twinUp.countDown();
+              }
+            },
             victim.getSessionId(),
-            victim.getSessionPasswd())
-        .close();
+            victim.getSessionPasswd());
+    try {
+      assertThat(twinUp.await(10, TimeUnit.SECONDS)).as("the twin handle connected").isTrue();
+    } finally {
+      twin.close();
+    }
 
     untilTrue(
         "registered again by a new, authenticated session",
