@@ -2,6 +2,7 @@ package io.farcall.runtime;
 
 import io.farcall.Remote;
 import io.farcall.runtime.internal.AgentLink;
+import io.farcall.runtime.internal.OptionFiles;
 import io.farcall.runtime.internal.admin.AdminServer;
 import io.farcall.runtime.internal.codec.BodyCodec;
 import io.farcall.runtime.internal.codec.Contract;
@@ -240,15 +241,7 @@ public final class Farcall implements AutoCloseable {
 
   /** The {@code user:password} in the {@code registrydigest} file, or null without one. */
   private static String digest(java.nio.file.Path file) {
-    if (file == null) {
-      return null;
-    }
-    try {
-      return java.nio.file.Files.readString(file).strip();
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException(
-          "option 'registrydigest': cannot read " + file + ": " + e, e);
-    }
+    return file == null ? null : OptionFiles.readString(file, "registrydigest").strip();
   }
 
   private AdminServer.Health liveness() {

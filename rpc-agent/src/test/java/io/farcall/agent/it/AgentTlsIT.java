@@ -35,25 +35,9 @@ class AgentTlsIT {
     TestPki ca = TestPki.authority(dir, "fleet");
     Issued server = ca.issue("inventory");
     Issued client = ca.issue("checkout");
-    String registry = "registry=" + zk.connectString();
-    String trust = ",tls=on,tlsca=" + ca.authorityFile();
 
-    Jvm provider =
-        Jvm.builder("provider")
-            .javaHome(javaHome)
-            .agentOptions(registry + trust + shows(server))
-            .jvmArg("-Dapp.name=provider-A")
-            .appClasspath()
-            .main("acme.shop.ProviderApp")
-            .start(jvms);
-    provider.awaitLine(l -> l.equals("READY provider-A"), Duration.ofSeconds(60));
-    Jvm consumer =
-        Jvm.builder("consumer")
-            .javaHome(javaHome)
-            .agentOptions(registry + trust + shows(client))
-            .appClasspath()
-            .main("acme.shop.ConsumerApp")
-            .start(jvms);
+    Jvm provider = provider(Jvm.builder("provider").javaHome(javaHome), options(ca, server));
+    Jvm consumer = consumer(Jvm.builder("consumer").javaHome(javaHome), options(ca, client));
 
     assertThat(consumer.awaitExit(Duration.ofSeconds(60))).as(consumer.output()).isZero();
     assertThat(consumer.lines()).contains("providers=provider-A", "reserve=7", "DONE");
@@ -68,24 +52,13 @@ class AgentTlsIT {
   @org.junit.jupiter.api.Test
   void whereOpenSslDoesNotLoadTheJdksTlsServesAndSaysSo() throws Exception {
     TestPki ca = TestPki.authority(dir, "fleet");
-    String registry = "registry=" + zk.connectString();
-    String trust = ",tls=on,tlsca=" + ca.authorityFile();
     // Netty's own switch, under the agent's relocated name: OpenSSL as if it did not load.
     Jvm provider =
-        Jvm.builder("provider")
-            .agentOptions(registry + trust + shows(ca.issue("inventory")))
-            .jvmArg("-Dio.farcall.shaded.io.netty.handler.ssl.noOpenSsl=true")
-            .jvmArg("-Dapp.name=provider-A")
-            .appClasspath()
-            .main("acme.shop.ProviderApp")
-            .start(jvms);
-    provider.awaitLine(l -> l.equals("READY provider-A"), Duration.ofSeconds(60));
-    Jvm consumer =
-        Jvm.builder("consumer")
-            .agentOptions(registry + trust + shows(ca.issue("checkout")))
-            .appClasspath()
-            .main("acme.shop.ConsumerApp")
-            .start(jvms);
+        provider(
+            Jvm.builder("provider")
+                .jvmArg("-Dio.farcall.shaded.io.netty.handler.ssl.noOpenSsl=true"),
+            options(ca, ca.issue("inventory")));
+    Jvm consumer = consumer(Jvm.builder("consumer"), options(ca, ca.issue("checkout")));
 
     assertThat(consumer.awaitExit(Duration.ofSeconds(60))).as(consumer.output()).isZero();
     assertThat(consumer.lines()).contains("reserve=7", "DONE");
@@ -95,7 +68,31 @@ class AgentTlsIT {
     assertThat(consumer.lines()).anyMatch(l -> l.contains("TLS ON through OpenSSL"));
   }
 
-  private static String shows(Issued cert) {
-    return ",tlscert=" + cert.certificate() + ",tlskey=" + cert.key();
+  /** The agent options of a JVM with tls=on that trusts {@code ca} and shows {@code cert}. */
+  private String options(TestPki ca, Issued cert) {
+    return "registry="
+        + zk.connectString()
+        + ",tls=on,tlsca="
+        + ca.authorityFile()
+        + ",tlscert="
+        + cert.certificate()
+        + ",tlskey="
+        + cert.key();
+  }
+
+  /** ProviderApp as provider-A, once it is ready. */
+  private Jvm provider(Jvm.Builder b, String options) throws Exception {
+    Jvm provider =
+        b.agentOptions(options)
+            .jvmArg("-Dapp.name=provider-A")
+            .appClasspath()
+            .main("acme.shop.ProviderApp")
+            .start(jvms);
+    provider.awaitLine(l -> l.equals("READY provider-A"), Duration.ofSeconds(60));
+    return provider;
+  }
+
+  private Jvm consumer(Jvm.Builder b, String options) throws Exception {
+    return b.agentOptions(options).appClasspath().main("acme.shop.ConsumerApp").start(jvms);
   }
 }

@@ -1,5 +1,6 @@
 package io.farcall.runtime.internal.discovery;
 
+import io.farcall.runtime.internal.OptionFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,8 @@ public final class RegistryKeyStore {
    * @throws IllegalArgumentException naming the option whose file cannot be read
    */
   public static Path write(Path certificate, Path key) {
-    String chain = read(certificate, "registrytlscert");
-    String privateKey = read(key, "registrytlskey");
+    String chain = OptionFiles.readString(certificate, "registrytlscert");
+    String privateKey = OptionFiles.readString(key, "registrytlskey");
     if (!privateKey.contains("-----BEGIN PRIVATE KEY-----")) {
       throw new IllegalArgumentException(
           "option 'registrytlskey': no unencrypted PKCS#8 key (BEGIN PRIVATE KEY) in " + key);
@@ -39,15 +40,6 @@ public final class RegistryKeyStore {
       return file;
     } catch (IOException e) {
       throw new IllegalStateException("cannot write ZooKeeper's key store: " + e, e);
-    }
-  }
-
-  private static String read(Path file, String option) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "option '" + option + "': cannot read " + file + ": " + e, e);
     }
   }
 }

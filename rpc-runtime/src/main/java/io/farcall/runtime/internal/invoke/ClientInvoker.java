@@ -73,32 +73,22 @@ public final class ClientInvoker {
     if (c.listed() == listed) {
       return c.callable();
     }
-    List<Endpoint> usable = listed;
+    List<Endpoint> usable = new ArrayList<>(listed.size());
     String refusal = null;
     Tls tls = transport.tls();
     for (Endpoint e : listed) {
       String why = TlsChoice.refusal(e, tls);
-      if (why != null) {
-        if (usable == listed) {
-          usable = new ArrayList<>(listed.size());
-          for (Endpoint before : listed) {
-            if (before == e) {
-              break;
-            }
-            usable.add(before);
-          }
-        }
-        if (c.refusal() == null || !c.refusal().contains(why)) {
-          log.warn("not calling {} there: {}", service.name(), why);
-        }
-        refusal = refusal == null ? why : refusal + "; " + why;
-      } else if (usable != listed) {
+      if (why == null) {
         usable.add(e);
+        continue;
       }
+      if (c.refusal() == null || !c.refusal().contains(why)) {
+        log.warn("not calling {} there: {}", service.name(), why);
+      }
+      refusal = refusal == null ? why : refusal + "; " + why;
     }
-    if (usable != listed) {
-      usable = List.copyOf(usable);
-    }
+    // The same list while nothing is refused: endpoints() compares lists by identity.
+    usable = refusal == null ? listed : List.copyOf(usable);
     callable = new Callable(listed, usable, refusal);
     return usable;
   }

@@ -1,7 +1,6 @@
 package io.farcall.runtime.internal.security;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.farcall.runtime.internal.OptionFiles;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.Function;
@@ -66,12 +65,7 @@ final class WatchedFile<T> {
   }
 
   private byte[] read() {
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "option '" + option + "': cannot read " + file + ": " + e, e);
-    }
+    return OptionFiles.read(file, option);
   }
 
   private T parsed(byte[] b) {

@@ -167,11 +167,6 @@ public final class Connection {
     }
   }
 
-  /** Whether this connection speaks TLS. */
-  public boolean isTls() {
-    return tls != null;
-  }
-
   private void connected(ChannelFuture f, CompletableFuture<Void> attempt) {
     if (!f.isSuccess() || tls == null) {
       established(f.channel(), f.cause(), attempt);

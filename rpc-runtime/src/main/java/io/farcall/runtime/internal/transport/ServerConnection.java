@@ -98,11 +98,6 @@ public final class ServerConnection {
     this.session = session;
   }
 
-  /** The connection's TLS session, or null if it is plaintext. */
-  public SSLSession tlsSession() {
-    return session;
-  }
-
   /** {@link #certificateIdentity()}, once worked out; {@link #NONE} for none. */
   private volatile String certificateIdentity;
 

@@ -1,14 +1,13 @@
 package io.farcall.runtime.internal.transport;
 
+import io.farcall.runtime.internal.OptionFiles;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -160,23 +159,13 @@ public final class Tls {
     return config.mode();
   }
 
-  /** Whether connections use OpenSSL (else the JDK's TLS). */
-  public boolean openSsl() {
-    return provider == SslProvider.OPENSSL;
-  }
-
-  /** Whether a consumer checks that a provider's certificate names its host. */
-  public boolean verifiesHostname() {
-    return config.verifyHostname();
-  }
-
   /**
    * The context a provider's connections are made with.
    *
    * @throws IllegalStateException if the runtime has no certificate (tlscert) to show
    */
   public SslContext server() {
-    SslContext c = current().server();
+    SslContext c = material.server();
     if (c == null) {
       throw new IllegalStateException(
           "option 'tlscert': a provider with tls=" + modeName() + " needs a certificate and key");
@@ -186,15 +175,11 @@ public final class Tls {
 
   /** The context a consumer's connections are made with. */
   public SslContext client() {
-    return current().client();
+    return material.client();
   }
 
   private String modeName() {
     return config.mode().name().toLowerCase(Locale.ROOT);
-  }
-
-  private Material current() {
-    return material;
   }
 
   /**
@@ -250,15 +235,7 @@ public final class Tls {
   }
 
   private static byte[] bytes(Path file, String option) {
-    if (file == null) {
-      return null;
-    }
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "option '" + option + "': cannot read " + file + ": " + e, e);
-    }
+    return file == null ? null : OptionFiles.read(file, option);
   }
 
   private static Material load(Config config, SslProvider provider, Contents contents) {

@@ -131,26 +131,10 @@ class RegistryAclTest {
     String instance = "/farcall/svc/" + registration.endpoint().id();
     long before = provider.curator().getZookeeperClient().getZooKeeper().getSessionId();
 
-    ZooKeeper victim = provider.curator().getZookeeperClient().getZooKeeper();
-    // A second handle on the same session; closing it once connected ends the session on the
-    // server.
-    CountDownLatch twinUp = new CountDownLatch(1);
-    ZooKeeper twin =
-        new ZooKeeper(
-            zooKeeper.connectString(),
-            (int) SESSION_TIMEOUT.toMillis(),
-            e -> {
-              if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                twinUp.countDown();
-              }
-            },
-            victim.getSessionId(),
-            victim.getSessionPasswd());
-    try {
-      assertThat(twinUp.await(10, TimeUnit.SECONDS)).as("the twin handle connected").isTrue();
-    } finally {
-      twin.close();
-    }
+    Sessions.expireOnServer(
+        zooKeeper.connectString(),
+        SESSION_TIMEOUT,
+        provider.curator().getZookeeperClient().getZooKeeper());
 
     untilTrue(
         "registered again by a new, authenticated session",

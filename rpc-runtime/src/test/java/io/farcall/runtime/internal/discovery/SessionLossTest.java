@@ -12,8 +12,6 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.RetryOneTime;
-import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,7 +65,10 @@ class SessionLossTest {
     assertThat(directory.endpoints()).containsExactly(registration.endpoint());
     long oldSession = provider.curator().getZookeeperClient().getZooKeeper().getSessionId();
 
-    expireOnServer(provider.curator().getZookeeperClient().getZooKeeper());
+    Sessions.expireOnServer(
+        zooKeeper.connectString(),
+        SESSION_TIMEOUT,
+        provider.curator().getZookeeperClient().getZooKeeper());
 
     untilTrue(
         "the instance registered again by a new session",
@@ -129,30 +130,6 @@ class SessionLossTest {
 
     untilTrue(
         "the instance registered again", () -> ownerOf(path) == session(), Duration.ofSeconds(10));
-  }
-
-  /** Makes the server end the provider's session, as when it missed its heartbeats. */
-  private void expireOnServer(ZooKeeper victim) throws Exception {
-    CountDownLatch connected = new CountDownLatch(1);
-    Watcher watcher =
-        event -> {
-          if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-            connected.countDown();
-          }
-        };
-    // A second handle on the same session; closing it closes the session on the server.
-    ZooKeeper twin =
-        new ZooKeeper(
-            zooKeeper.connectString(),
-            (int) SESSION_TIMEOUT.toMillis(),
-            watcher,
-            victim.getSessionId(),
-            victim.getSessionPasswd());
-    try {
-      assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      twin.close();
-    }
   }
 
   private long session() {
